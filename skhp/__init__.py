@@ -1,0 +1,12 @@
+"""skhp: scikit-learn compatible hyperparameter-tuning tools.
+
+Bayesian and evolutionary searches that are drop-ins for scikit-learn's
+``GridSearchCV`` and ``RandomizedSearchCV``, walk-forward time-series
+cross-validation with a gap, and a numpy MLP trained with schedules.
+"""
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "__version__",
+]

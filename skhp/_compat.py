@@ -1,0 +1,73 @@
+"""The one door to scikit-learn's private API.
+
+Every private scikit-learn name skhp uses is imported here and nowhere else, so
+that a scikit-learn release that moves one of them breaks a single module. The
+supported range is declared in ``pyproject.toml`` and both ends are tested.
+"""
+
+import inspect
+
+import sklearn
+from sklearn.base import _fit_context
+from sklearn.model_selection._search import BaseSearchCV
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Hidden,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.fixes import parse_version
+from sklearn.utils.validation import _check_method_params, _check_sample_weight
+
+SKLEARN_VERSION = parse_version(parse_version(sklearn.__version__).base_version)
+
+# scikit-learn 1.9 added a callback framework: ``set_callbacks`` on estimators and a
+# ``callback_ctx`` argument to ``BaseSearchCV._run_search``.
+try:  # pragma: no cover - depends on the installed scikit-learn
+    from sklearn.callback import ProgressBar
+
+    HAS_CALLBACKS = True
+except ImportError:  # pragma: no cover - depends on the installed scikit-learn
+    ProgressBar = None
+    HAS_CALLBACKS = False
+
+#: Whether ``evaluate_candidates`` inside ``BaseSearchCV.fit`` takes ``callback_ctx``.
+RUN_SEARCH_TAKES_CALLBACK_CTX = (
+    "callback_ctx" in inspect.signature(BaseSearchCV._run_search).parameters
+)
+
+
+def parametrize_with_checks(estimators, *, expected_failed_checks=None):
+    """Call scikit-learn's ``parametrize_with_checks`` across versions.
+
+    Parameters
+    ----------
+    estimators : list of estimator instances
+        The estimators to check.
+    expected_failed_checks : callable, default=None
+        Maps an estimator to a dict of check name -> reason it is expected to fail.
+    """
+    from sklearn.utils.estimator_checks import parametrize_with_checks as _pwc
+
+    return _pwc(estimators, expected_failed_checks=expected_failed_checks)
+
+
+__all__ = [
+    "HAS_CALLBACKS",
+    "RUN_SEARCH_TAKES_CALLBACK_CTX",
+    "SKLEARN_VERSION",
+    "BaseSearchCV",
+    "HasMethods",
+    "Hidden",
+    "Interval",
+    "ProgressBar",
+    "RealNotInt",
+    "StrOptions",
+    "_check_method_params",
+    "_check_sample_weight",
+    "_fit_context",
+    "parametrize_with_checks",
+    "validate_params",
+]

@@ -1,0 +1,3 @@
+"""Searches and cross-validation splitters."""
+
+__all__ = []
