@@ -19,7 +19,11 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 from sklearn.utils.fixes import parse_version
-from sklearn.utils.validation import _check_method_params, _check_sample_weight
+from sklearn.utils.validation import (
+    _check_method_params,
+    _check_sample_weight,
+    _num_samples,
+)
 
 SKLEARN_VERSION = parse_version(parse_version(sklearn.__version__).base_version)
 
@@ -68,6 +72,7 @@ __all__ = [
     "_check_method_params",
     "_check_sample_weight",
     "_fit_context",
+    "_num_samples",
     "parametrize_with_checks",
     "validate_params",
 ]
