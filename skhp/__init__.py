@@ -5,8 +5,11 @@ Bayesian and evolutionary searches that are drop-ins for scikit-learn's
 cross-validation with a gap, and a numpy MLP trained with schedules.
 """
 
+from skhp.model_selection import TimeSeriesGapSplit
+
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "TimeSeriesGapSplit",
     "__version__",
 ]

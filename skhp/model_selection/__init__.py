@@ -1,3 +1,7 @@
 """Searches and cross-validation splitters."""
 
-__all__ = []
+from skhp.model_selection._split import TimeSeriesGapSplit
+
+__all__ = [
+    "TimeSeriesGapSplit",
+]
