@@ -14,8 +14,10 @@ from sklearn.utils._param_validation import (
     HasMethods,
     Hidden,
     Interval,
+    InvalidParameterError,
     RealNotInt,
     StrOptions,
+    validate_parameter_constraints,
     validate_params,
 )
 from sklearn.utils.fixes import parse_version
@@ -66,6 +68,7 @@ __all__ = [
     "HasMethods",
     "Hidden",
     "Interval",
+    "InvalidParameterError",
     "ProgressBar",
     "RealNotInt",
     "StrOptions",
@@ -74,5 +77,6 @@ __all__ = [
     "_fit_context",
     "_num_samples",
     "parametrize_with_checks",
+    "validate_parameter_constraints",
     "validate_params",
 ]

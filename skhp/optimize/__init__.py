@@ -1,0 +1,6 @@
+"""Ask/tell optimizers usable on any function, with or without scikit-learn."""
+
+from skhp.optimize._base import BaseOptimizer
+from skhp.optimize._minimize import minimize
+
+__all__ = ["BaseOptimizer", "minimize"]
