@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 from sklearn.utils.fixes import parse_version
+from sklearn.utils.multiclass import _check_partial_fit_first_call
 from sklearn.utils.validation import (
     _check_method_params,
     _check_sample_weight,
@@ -73,6 +74,7 @@ __all__ = [
     "RealNotInt",
     "StrOptions",
     "_check_method_params",
+    "_check_partial_fit_first_call",
     "_check_sample_weight",
     "_fit_context",
     "_num_samples",
