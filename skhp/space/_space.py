@@ -422,8 +422,9 @@ def _check_values(estimator, params, name, dim):
         probes = [(repr(c), c) for c in dim._choices()]
     else:
         probes = [
-            (f"the low bound of {dim!r}", dim.low),
-            (f"the high bound of {dim!r}", dim.high),
+            # Probe with what the dimension produces: floats for Real.
+            (f"the low bound of {dim!r}", dim.from_unit([0.0])[0]),
+            (f"the high bound of {dim!r}", dim.from_unit([1.0])[0]),
         ]
     for label, value in probes:
         try:
