@@ -6,10 +6,13 @@ cross-validation with a gap, and a numpy MLP trained with schedules.
 """
 
 from skhp.model_selection import TimeSeriesGapSplit
+from skhp.neural_network import MLPWithSchedulesClassifier, MLPWithSchedulesRegressor
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "MLPWithSchedulesClassifier",
+    "MLPWithSchedulesRegressor",
     "TimeSeriesGapSplit",
     "__version__",
 ]

@@ -1,0 +1,144 @@
+"""Stochastic solvers updating one flat parameter vector in place.
+
+Every solver works on the whole network at once: the coefficients and intercepts
+of all layers live in one contiguous vector, so an update is a handful of
+vectorized passes instead of a Python loop over layers. The solvers keep their
+state in arrays of the parameters' dtype and allocate nothing per step.
+"""
+
+import math
+
+import numpy as np
+
+
+class _SGD:
+    """Stochastic gradient descent with (Nesterov) momentum.
+
+    The update follows scikit-learn's ``SGDOptimizer``: the velocity
+    ``v <- momentum * v - lr * g`` is added to the parameters, and the Nesterov
+    variant adds ``momentum * v - lr * g`` instead.
+    """
+
+    def __init__(self, n_params, dtype, *, nesterov):
+        self.nesterov = nesterov
+        self.velocity = np.zeros(n_params, dtype=dtype)
+        self._scratch = np.empty(n_params, dtype=dtype)
+
+    def step(self, params, grad, lr, momentum):
+        """Move ``params`` in place along ``-grad``."""
+        velocity, scratch = self.velocity, self._scratch
+        velocity *= momentum
+        np.multiply(grad, lr, out=scratch)
+        velocity -= scratch
+        if self.nesterov:
+            params -= scratch
+            np.multiply(velocity, momentum, out=scratch)
+        else:
+            np.copyto(scratch, velocity)
+        params += scratch
+
+    def model_params(self, params):
+        """The parameters to predict with."""
+        return params
+
+
+class _Adam:
+    """Adam (Kingma & Ba, 2015) with the momentum read from a schedule.
+
+    ``momentum`` plays the role of Adam's first-moment decay ``beta_1``, so a
+    momentum schedule (for example cycled inversely to the learning rate in a
+    one-cycle policy) drives it. Because ``beta_1`` may change from step to
+    step, the first moment's bias correction uses the running product of the
+    ``beta_1`` values instead of ``beta_1 ** t``.
+    """
+
+    def __init__(self, n_params, dtype, *, beta_2, epsilon):
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+        self.beta_1_power = 1.0
+        self.beta_2_power = 1.0
+        self._scratch = np.empty(n_params, dtype=dtype)
+
+    def step(self, params, grad, lr, momentum):
+        """Move ``params`` in place along the Adam direction."""
+        m, v, scratch = self.m, self.v, self._scratch
+        beta_1, beta_2 = momentum, self.beta_2
+        self.beta_1_power *= beta_1
+        self.beta_2_power *= beta_2
+
+        m *= beta_1
+        np.multiply(grad, 1.0 - beta_1, out=scratch)
+        m += scratch
+        v *= beta_2
+        np.multiply(grad, grad, out=scratch)
+        scratch *= 1.0 - beta_2
+        v += scratch
+
+        # Bias-corrected step written as in Kingma & Ba (2015), Section 2.
+        step = lr * math.sqrt(1.0 - self.beta_2_power) / (1.0 - self.beta_1_power)
+        np.sqrt(v, out=scratch)
+        scratch += self.epsilon
+        np.divide(m, scratch, out=scratch)
+        scratch *= step
+        params -= scratch
+
+    def model_params(self, params):
+        """The parameters to predict with."""
+        return params
+
+
+class _DoG:
+    """Distance over Gradients (DoG) with polynomial-decay iterate averaging.
+
+    DoG (Ivgi, Hinder & Carmon, 2023) sets the step size itself: at step ``t``,
+    ``eta_t = r_t / sqrt(sum_{i<=t} ||g_i||^2 + eps)`` where ``r_t`` is the
+    largest distance travelled from the initial point so far, and
+    ``r_0 = reps_rel * (1 + ||x_0||)``. The step taken is
+    ``x_{t+1} = x_t - c * eta_t * g_t`` with ``c`` the scheduled multiplier
+    (1 by default, as the authors recommend).
+
+    The authors stress that DoG must be combined with iterate averaging; the
+    model returned is the polynomial-decay average of Shamir & Zhang (2013)
+    with ``gamma = 8``, the authors' default:
+    ``xbar_t = (1 - (gamma + 1) / (t + gamma)) xbar_{t-1}
+    + (gamma + 1) / (t + gamma) x_t``.
+    """
+
+    #: Relative size of the first step (``r_epsilon``), the authors' default.
+    REPS_REL = 1e-6
+    #: Added to the sum of squared gradient norms, the authors' default.
+    EPS = 1e-8
+    #: Weight of recent iterates in the polynomial-decay average.
+    GAMMA = 8.0
+
+    def __init__(self, params):
+        self.x0 = params.copy()
+        self.average = params.copy()
+        self.r_bar = self.REPS_REL * (1.0 + float(np.linalg.norm(params)))
+        self.grad_sq_sum = self.EPS
+        self.n_steps = 0
+        self._scratch = np.empty_like(params)
+
+    def step(self, params, grad, lr, momentum):
+        """Move ``params`` in place by the DoG step; ``momentum`` is unused."""
+        scratch = self._scratch
+        if self.n_steps > 0:
+            np.subtract(params, self.x0, out=scratch)
+            self.r_bar = max(self.r_bar, math.sqrt(float(np.dot(scratch, scratch))))
+        self.grad_sq_sum += float(np.dot(grad, grad))
+        eta = lr * self.r_bar / math.sqrt(self.grad_sq_sum)
+        np.multiply(grad, eta, out=scratch)
+        params -= scratch
+
+        self.n_steps += 1
+        weight = (self.GAMMA + 1.0) / (self.n_steps + self.GAMMA)
+        self.average *= 1.0 - weight
+        np.multiply(params, weight, out=scratch)
+        self.average += scratch
+        self.last_step_size = eta
+
+    def model_params(self, params):
+        """The parameters to predict with: the averaged iterate."""
+        return self.average
