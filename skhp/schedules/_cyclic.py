@@ -201,7 +201,8 @@ class OneCycle(BaseSchedule):
         The value of the last epoch; finite and >= 0.
     up_fraction : float, default=0.3
         The fraction of the budget spent going from ``start_value`` to
-        ``peak_value``, in [0, 1].
+        ``peak_value``, in [0, 1]. With 0 the first epoch is the peak; with 1
+        the last epoch is, and ``end_value`` only applies past the budget.
     anneal : {"cosine", "linear"}, default="cosine"
         The shape of both phases: a half cosine or a straight line.
 
