@@ -52,6 +52,18 @@ class BaseSchedule(BaseEstimator):
             ``None`` when nothing is monitored), which moves to the next epoch.
             Two calls to ``start`` give independent states that replay
             identically.
+
+        Examples
+        --------
+        >>> from skhp.schedules import ReduceOnPlateau
+        >>> schedule = ReduceOnPlateau(initial_value=1.0, factor=0.5, patience=1)
+        >>> state = schedule.start(10)
+        >>> state.value
+        1.0
+        >>> state.update(0.3)
+        >>> state.update(0.4)
+        >>> state.value, state.epoch
+        (0.5, 2)
         """
         context = _RunContext(
             n_epochs=_check_n_epochs(self, n_epochs),

@@ -76,6 +76,21 @@ def test_milestones_beyond_the_budget():
     assert state.value == 2.0
 
 
+def test_chains_nest():
+    """A chain can be a link of another chain, with doubly nested parameters."""
+    inner = Chain(
+        schedules=[("a", Constant(value=1.0)), ("b", Constant(value=2.0))],
+        milestones=[1],
+    )
+    outer = Chain(
+        schedules=[("inner", inner), ("c", Constant(value=3.0))], milestones=[3]
+    )
+    np.testing.assert_array_equal(outer.preview(5), [1.0, 2.0, 2.0, 3.0, 3.0])
+    outer.set_params(inner__b__value=5.0)
+    assert outer.get_params()["inner__b__value"] == 5.0
+    np.testing.assert_array_equal(outer.preview(4), [1.0, 5.0, 5.0, 3.0])
+
+
 def test_default_chain_is_a_constant():
     """With no arguments a chain is the default constant."""
     np.testing.assert_array_equal(Chain().preview(3), Constant().preview(3))
