@@ -365,11 +365,11 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
         lr = float(states["learning_rate"].value)
         momentum = float(states["momentum"].value)
         batch_size = states["batch_size"].value
-        if not (math.isfinite(lr) and lr > 0):
+        if not (math.isfinite(lr) and lr >= 0):
             raise ValueError(
                 f"The 'learning_rate' schedule gave {lr!r} at epoch "
                 f"{states['learning_rate'].epoch}; a learning rate must be a "
-                "finite float > 0. Check the schedule's values with its preview()."
+                "finite float >= 0. Check the schedule's values with its preview()."
             )
         if not (0 <= momentum < 1):
             raise ValueError(
@@ -401,85 +401,112 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
         else:
             params = net.pack(self.coefs_, self.intercepts_)
         solver = self._make_solver(params, incremental)
-        grad = np.empty_like(params)
-        param_views, grad_views = net.unpack(params), net.unpack(grad)
-        coef_params = params[: net.n_coef_params]
-        coef_grad = grad[: net.n_coef_params]
-        l2_scratch = np.empty_like(coef_params) if self.alpha > 0 else None
-        l2_scale = self.alpha / sw_total
-
+        buffers = (np.empty_like(params), np.empty(net.n_coef_params, params.dtype))
         states = self._start_schedules(schedules, incremental, n_train, net)
         stopper = self._get_stopper(incremental)
         self._warn_batch_size(n_train)
-        n_epochs = 1 if incremental else self.max_iter
+
         stop_reason = "partial_fit" if incremental else "max_iter"
         model = solver.model_params(params)
-        for _ in range(n_epochs):
-            lr, momentum, batch_size = self._epoch_settings(states, n_train)
-            net.reserve(batch_size, X.shape[1], y.shape[1], sw_tr is not None)
-            tic = time.perf_counter()
-            last_params = params.copy()
-            last_model = last_params if model is params else model.copy()
-            order = rng.permutation(n_train) if self.shuffle else None
-
-            loss_sum = 0.0
-            for start in range(0, n_train, batch_size):
-                stop = min(start + batch_size, n_train)
-                Xb, yb, swb = self._batch(net, X_tr, y_tr, sw_tr, order, start, stop)
-                batch_loss = net.loss_and_gradient(param_views, grad_views, Xb, yb, swb)
-                if not math.isfinite(batch_loss):
+        # Divergence is detected from the loss and reported once, below.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(1 if incremental else self.max_iter):
+                lr, momentum, batch_size = self._epoch_settings(states, n_train)
+                tic = time.perf_counter()
+                last_params = params.copy()
+                last_model = last_params if model is params else model.copy()
+                loss = self._run_epoch(
+                    net,
+                    solver,
+                    params,
+                    buffers,
+                    (X_tr, y_tr, sw_tr),
+                    (batch_size, lr, momentum),
+                    rng,
+                )
+                model = solver.model_params(params)
+                if not (math.isfinite(loss) and np.isfinite(model).all()):
+                    params[...] = last_params
+                    model = last_model
+                    stop_reason = "non_finite_loss"
+                    self._warn_non_finite(loss)
                     break
-                loss_sum += batch_loss
-                if l2_scratch is not None:
-                    np.multiply(coef_params, l2_scale, out=l2_scratch)
-                    coef_grad += l2_scratch
-                solver.step(params, grad, lr, momentum)
 
-            model = solver.model_params(params)
-            loss = loss_sum / sw_total
-            if self.alpha > 0:
-                loss += 0.5 * l2_scale * float(np.dot(coef_params, coef_params))
-            if not (math.isfinite(loss) and np.isfinite(model).all()):
-                params[...] = last_params
-                model = last_model
-                stop_reason = "non_finite_loss"
-                self._warn_non_finite(loss)
-                break
-
-            self.n_iter_ += 1
-            self.t_ += n_train
-            self.loss_ = loss
-            self.loss_curve_.append(loss)
-            self.learning_rate_curve_.append(lr)
-            self.momentum_curve_.append(momentum)
-            self.batch_size_curve_.append(batch_size)
-            val_loss, val_score = self._validate_epoch(net, model, val)
-            monitored = {
-                "loss": loss,
-                "validation_loss": val_loss,
-                "validation_score": val_score,
-            }[self._monitored_name()]
-            stopper.observe(
-                monitored,
-                epoch=self.n_iter_ - 1,
-                params=model,
-                loss=loss if val_loss is None or self.monitor == "loss" else val_loss,
-                score=val_score,
-            )
-            self._print_epoch(lr, batch_size, loss, val_loss, val_score, tic)
-
-            signed = (
-                -monitored
-                if self._monitored_name() == "validation_score"
-                else (monitored)
-            )
-            for state in states.values():
-                state.update(signed)
-            if not incremental and stopper.should_stop():
-                stop_reason = stopper.reason()
-                break
+                self._record_epoch(loss, lr, momentum, batch_size, n_train)
+                val_loss, val_score = self._validate_epoch(net, model, val)
+                self._observe(stopper, states, loss, val_loss, val_score, model)
+                self._print_epoch(lr, batch_size, loss, val_loss, val_score, tic)
+                if not incremental and stopper.should_stop():
+                    stop_reason = stopper.reason()
+                    break
 
         self._finish(net, params, model, solver, stopper, stop_reason, incremental)
+
+    def _run_epoch(self, net, solver, params, buffers, train, settings, rng):
+        """One pass over the training data; returns its loss (inf if diverged).
+
+        The loss is the weighted mean of the batch losses, each computed before
+        its update, plus the L2 penalty at the end of the epoch.
+        """
+        X, y, sample_weight = train
+        batch_size, lr, momentum = settings
+        grad, l2_scratch = buffers
+        n_train = X.shape[0]
+        sw_total = float(n_train if sample_weight is None else sample_weight.sum())
+        net.reserve(batch_size, X.shape[1], y.shape[1], sample_weight is not None)
+        param_views, grad_views = net.unpack(params), net.unpack(grad)
+        coef_params = params[: net.n_coef_params]
+        coef_grad = grad[: net.n_coef_params]
+        l2_scale = self.alpha / sw_total
+        order = rng.permutation(n_train) if self.shuffle else None
+
+        loss_sum = 0.0
+        for start in range(0, n_train, batch_size):
+            stop = min(start + batch_size, n_train)
+            Xb, yb, swb = self._batch(net, X, y, sample_weight, order, start, stop)
+            batch_loss = net.loss_and_gradient(param_views, grad_views, Xb, yb, swb)
+            if not math.isfinite(batch_loss):
+                return math.inf
+            loss_sum += batch_loss
+            if self.alpha > 0:
+                # The L2 gradient, scaled into the solver's scratch buffer.
+                np.multiply(coef_params, l2_scale, out=l2_scratch)
+                coef_grad += l2_scratch
+            solver.step(params, grad, lr, momentum)
+
+        penalty = 0.5 * l2_scale * float(np.dot(coef_params, coef_params))
+        return loss_sum / sw_total + penalty
+
+    def _record_epoch(self, loss, lr, momentum, batch_size, n_train):
+        """Append a finished epoch to the fitted curves."""
+        self.n_iter_ += 1
+        self.t_ += n_train
+        self.loss_ = loss
+        self.loss_curve_.append(loss)
+        self.learning_rate_curve_.append(lr)
+        self.momentum_curve_.append(momentum)
+        self.batch_size_curve_.append(batch_size)
+
+    def _observe(self, stopper, states, loss, val_loss, val_score, model):
+        """Feed the monitored value to the early stopper and the schedules."""
+        name = self._monitored_name()
+        monitored = {
+            "loss": loss,
+            "validation_loss": val_loss,
+            "validation_score": val_score,
+        }[name]
+        stopper.observe(
+            monitored,
+            epoch=self.n_iter_ - 1,
+            params=model,
+            loss=loss if name == "loss" else val_loss,
+            score=val_score,
+        )
+        # Schedules expect a loss (lower is better), so a score is negated.
+        signed = -monitored if name == "validation_score" else monitored
+        for state in states.values():
+            state.update(signed)
+        return monitored
 
     def _batch(self, net, X, y, sample_weight, order, start, stop):
         """The rows ``start:stop`` of the epoch: views, or gathered copies.

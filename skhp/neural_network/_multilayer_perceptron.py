@@ -273,15 +273,16 @@ class MLPWithSchedulesClassifier(ClassifierMixin, BaseMLPWithSchedules):
     >>> X, y = make_classification(n_samples=200, random_state=0)
     >>> clf = MLPWithSchedulesClassifier(
     ...     hidden_layer_sizes=(16,),
-    ...     learning_rate=ExponentialDecay(),
-    ...     max_iter=30,
-    ...     n_iter_no_change=None,
+    ...     learning_rate=ExponentialDecay(initial_value=0.01, decay=0.9),
+    ...     max_iter=300,
     ...     random_state=0,
-    ... )
-    >>> clf.fit(X, y)  # doctest: +SKIP
-    MLPWithSchedulesClassifier(...)
-    >>> clf.set_params(max_iter=5).fit(X, y).n_iter_  # doctest: +SKIP
-    5
+    ... ).fit(X, y)
+    >>> clf.stop_reason_
+    'no_improvement'
+    >>> [round(lr, 6) for lr in clf.learning_rate_curve_[:3]]
+    [0.01, 0.009, 0.0081]
+    >>> clf.predict_proba(X[:1]).shape
+    (1, 2)
     """
 
     def __init__(
@@ -535,11 +536,14 @@ class MLPWithSchedulesRegressor(RegressorMixin, BaseMLPWithSchedules):
     >>> reg = MLPWithSchedulesRegressor(
     ...     hidden_layer_sizes=(32,),
     ...     solver="parameter_free",
-    ...     max_iter=50,
+    ...     batch_size=16,
+    ...     max_iter=200,
     ...     random_state=0,
-    ... )
-    >>> reg.fit(X, y)  # doctest: +SKIP
-    MLPWithSchedulesRegressor(...)
+    ... ).fit(X, y)
+    >>> reg.stop_reason_
+    'no_improvement'
+    >>> round(reg.score(X, y), 3)
+    1.0
     """
 
     def __init__(
