@@ -7,9 +7,11 @@ parallelism, ``error_score``, ``cv_results_``, ranking, refit and delegation
 are inherited from scikit-learn's ``BaseSearchCV``.
 """
 
+import os
 import time
 import warnings
 from abc import abstractmethod
+from numbers import Real
 
 import numpy as np
 from sklearn.base import is_classifier
@@ -21,9 +23,12 @@ from sklearn.utils.validation import indexable
 from skhp._compat import (
     RUN_SEARCH_TAKES_CALLBACK_CTX,
     BaseSearchCV,
+    Interval,
     _check_method_params,
     _fit_context,
 )
+from skhp.callbacks import SearchState
+from skhp.model_selection import _checkpoint
 from skhp.space import SearchSpace
 
 _SHARED_PARAMETERS = """\
@@ -88,6 +93,28 @@ _SHARED_EVALUATION_PARAMETERS = """\
 
     return_train_score : bool, default=False
         Whether ``cv_results_`` includes training scores.
+
+    max_time : float, default=None
+        Wall-clock budget in seconds: no new round starts once it has passed,
+        and the search ends normally with what it has (``stop_reason_`` says
+        so). None means no limit.
+
+    callbacks : list of callable, default=None
+        Called in order after every round with a
+        :class:`~skhp.callbacks.SearchState`; the first that returns True ends
+        the search. See :mod:`skhp.callbacks` for ready-made stoppers.
+
+    checkpoint : str or path-like, default=None
+        A JSON file the search writes atomically after every round. Fitting
+        again with the same path, data and settings resumes: nothing evaluated
+        is fitted again and the result is the same as an uninterrupted run. A
+        checkpoint of another search, estimator, space or data is refused.
+
+    initial_results : dict, default=None
+        The ``cv_results_`` of an earlier search (GridSearchCV,
+        RandomizedSearchCV or skhp's) on the same folds and scoring. Its
+        candidates count as evaluated, are not fitted again, and are listed
+        first in ``cv_results_`` with round ``-1``.
 """
 
 
@@ -119,22 +146,42 @@ def _all_fits_failed(exc):
     return "fits failed" in str(exc) and str(exc).lstrip().startswith("All the")
 
 
+class _Row:
+    """One evaluated candidate: its parameters and where it came from."""
+
+    __slots__ = ("key", "params", "proposal_time", "round")
+
+    def __init__(self, params, round_index, proposal_time, key):
+        self.params = params
+        self.round = round_index
+        self.proposal_time = proposal_time
+        self.key = key
+
+
 class BaseOptimizerSearchCV(BaseSearchCV):
     """Base class of the searches driven by an ask/tell optimizer.
 
     Subclasses implement ``_make_optimizer(space, random_state)``,
     ``_budget()`` (number of candidates) and ``_batch_size(round_index)``; they
-    may check their own parameters against the space in ``_check_search``.
+    may check their own parameters against the space in ``_check_search`` and
+    name the parameters that only set the budget in ``_budget_params`` (free to
+    grow when a checkpoint is resumed).
     """
 
     _parameter_constraints: dict = {
         **BaseSearchCV._parameter_constraints,
         "param_distributions": [dict, list, SearchSpace],
         "random_state": ["random_state"],
+        "max_time": [Interval(Real, 0, None, closed="neither"), None],
+        "callbacks": [list, tuple, None],
+        "checkpoint": [str, os.PathLike, None],
+        "initial_results": [dict, None],
     }
 
     #: Name of the cv_results_ column holding the round of each candidate.
     _round_column = "round"
+    #: Parameters that only set the budget.
+    _budget_params: tuple = ()
 
     def __init__(
         self,
@@ -150,6 +197,10 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         random_state=None,
         error_score=np.nan,
         return_train_score=False,
+        max_time=None,
+        callbacks=None,
+        checkpoint=None,
+        initial_results=None,
     ):
         super().__init__(
             estimator=estimator,
@@ -164,6 +215,10 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         )
         self.param_distributions = param_distributions
         self.random_state = random_state
+        self.max_time = max_time
+        self.callbacks = callbacks
+        self.checkpoint = checkpoint
+        self.initial_results = initial_results
 
     @abstractmethod
     def _make_optimizer(self, space, random_state):
@@ -179,6 +234,9 @@ class BaseOptimizerSearchCV(BaseSearchCV):
 
     def _check_search(self, space):
         """Checks of the search's own parameters against the space."""
+
+    def _after_round(self, optimizer, n_rounds):
+        """Hook called after each round (history, progress)."""
 
     @_fit_context(
         # The estimator is validated by its own fit.
@@ -208,15 +266,37 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         space = SearchSpace(self.param_distributions)
         space.check_estimator(self.estimator)
         self._check_search(space)
+        for callback in self.callbacks or ():
+            if not callable(callback):
+                raise TypeError(
+                    f"callbacks must be callables taking a SearchState; got "
+                    f"{callback!r} instead. See skhp.callbacks."
+                )
         X, y = indexable(X, y)
         folds = self._resolve_folds(X, y, _check_method_params(X, params=params))
+        seeds = self._seed_rows(space, folds)
+        stored = None
+        if self.checkpoint is not None:
+            self._fingerprint = _checkpoint.fingerprint(
+                self, space, X, y, folds, self._budget_params
+            )
+            stored = _checkpoint.load(self.checkpoint, self._fingerprint)
 
-        self._space = space
-        self._fixed_cv = _FixedFolds(folds)
+        self._space, self._fixed_cv = space, _FixedFolds(folds)
+        self._seeds, self._stored = seeds, stored
         try:
             return super().fit(X, y, **params)
         finally:
-            del self._space, self._fixed_cv
+            for name in (
+                "_space",
+                "_fixed_cv",
+                "_seeds",
+                "_stored",
+                "_fingerprint",
+                "_injected",
+                "_live_out",
+            ):
+                self.__dict__.pop(name, None)
 
     def _resolve_folds(self, X, y, params):
         """Split once, and check that the splitter gives the same folds again."""
@@ -234,32 +314,127 @@ class BaseOptimizerSearchCV(BaseSearchCV):
                 )
         return folds
 
-    def _objective_key(self, results):
-        """The ``cv_results_`` column the optimizer maximizes."""
-        if "mean_test_score" in results:
-            return "mean_test_score"
-        if isinstance(self.refit, str):
-            return f"mean_test_{self.refit}"
-        return next(k for k in results if k.startswith("mean_test_"))
+    # -- seeding with earlier results ------------------------------------------------
+
+    def _seed_rows(self, space, folds):
+        """Rows and records rebuilt from ``initial_results`` (another cv_results_)."""
+        if self.initial_results is None:
+            return []
+        results = self.initial_results
+        names = self._metric_names()
+        n_splits = len(folds)
+        missing = [
+            f"split{k}_test_{m}"
+            for m in names
+            for k in range(n_splits)
+            if f"split{k}_test_{m}" not in results
+        ]
+        if "params" not in results or missing:
+            raise ValueError(
+                "initial_results must be the cv_results_ of a search with the same "
+                f"scoring and {n_splits} cross-validation splits; it lacks "
+                f"{(['params'] if 'params' not in results else []) + missing[:3]}."
+            )
+        if f"split{n_splits}_test_{names[0]}" in results:
+            raise ValueError(
+                f"initial_results has more than the {n_splits} splits of this "
+                "search's cv; seed it with results of the same folds."
+            )
+        rows, keys = [], set()
+        for i, params in enumerate(results["params"]):
+            if params not in space:
+                raise ValueError(
+                    f"initial_results: candidate {params!r} is not in the search "
+                    "space; remove it or widen param_distributions."
+                )
+            key = space.key(params)
+            if key in keys:
+                continue
+            keys.add(key)
+            records = []
+            for k, (_, test) in enumerate(folds):
+                scores = {m: float(results[f"split{k}_test_{m}"][i]) for m in names}
+                record = {
+                    "test_scores": scores if len(names) > 1 else scores[names[0]],
+                    "n_test_samples": len(test),
+                    "fit_time": float(results.get("mean_fit_time", [0.0] * (i + 1))[i]),
+                    "score_time": float(
+                        results.get("mean_score_time", [0.0] * (i + 1))[i]
+                    ),
+                    "fit_error": None,
+                }
+                if self.return_train_score:
+                    train = {
+                        m: float(
+                            results.get(f"split{k}_train_{m}", [np.nan] * (i + 1))[i]
+                        )
+                        for m in names
+                    }
+                    record["train_scores"] = (
+                        train if len(names) > 1 else train[names[0]]
+                    )
+                records.append(record)
+            rows.append((_Row(params, -1, 0.0, key), records))
+        return rows
+
+    def _metric_names(self):
+        if (
+            self.scoring is None
+            or isinstance(self.scoring, str)
+            or (callable(self.scoring))
+        ):
+            return ["score"]
+        return list(self.scoring)
+
+    # -- the loop --------------------------------------------------------------------
+
+    def _objective(self, records):
+        """Mean test score over the folds of the metric the optimizer maximizes."""
+        first = records[0]["test_scores"]
+        if isinstance(first, dict):
+            metric = self.refit if isinstance(self.refit, str) else next(iter(first))
+        else:
+            metric = None
+        return _checkpoint.mean_score(records, metric)
 
     def _run_search(self, evaluate_candidates, callback_ctx=None):
-        """Ask the optimizer for rounds of candidates until the budget is spent."""
-        optimizer = self._make_optimizer(
-            self._space, check_random_state(self.random_state)
-        )
+        """Ask the optimizer for rounds of candidates until a stop rule fires."""
+        start = time.perf_counter()
+        stored = self._stored
+        rng = check_random_state(self.random_state)
+        if stored is not None:
+            rng = np.random.RandomState()
+            rng.set_state(_checkpoint.rng_state_from_json(stored["rng_state"]))
+        rng_state = rng.get_state()
+        optimizer = self._make_optimizer(self._space, rng)
+
+        self._injected = list(self._seeds)
+        if self._seeds:
+            optimizer.tell(
+                [row.params for row, _ in self._seeds],
+                [self._objective(records) for _, records in self._seeds],
+            )
+        replay = list(stored["rounds"]) if stored is not None else []
+        if stored is not None and stored["finished"]:
+            # At least one round must be evaluated for scikit-learn to report the
+            # search, so a finished search evaluates its last round again.
+            replay = replay[:-1]
+
         search_ctx = None
         if RUN_SEARCH_TAKES_CALLBACK_CTX and callback_ctx is not None:
             search_ctx = callback_ctx.subcontext(
                 task_name="search", max_subtasks=None
             ).call_on_fit_task_begin(estimator=self)
 
-        budget, n_evaluated, round_index = self._budget(), 0, 0
-        retry, last_error, n_recorded = [], None, 0
+        log, history = [], []  # checkpoint entries; (row, score) in order
+        budget, n_evaluated, round_index, retry = self._budget(), 0, 0, []
+        evaluated_live, last_error = False, None
+        self.stop_reason_ = "budget"
         while n_evaluated < budget:
             wanted = min(self._batch_size(round_index), budget - n_evaluated)
-            start = time.perf_counter()
+            tic = time.perf_counter()
             batch = optimizer.ask(wanted)
-            elapsed = time.perf_counter() - start
+            elapsed = time.perf_counter() - tic
             if len(batch) < wanted:
                 warnings.warn(
                     f"The search space has only {n_evaluated + len(batch)} distinct "
@@ -269,62 +444,174 @@ class BaseOptimizerSearchCV(BaseSearchCV):
                     stacklevel=4,
                 )
                 budget = n_evaluated + len(batch)
+                self.stop_reason_ = "exhausted"
             if not batch:
                 break
             rows = retry + [
-                (params, round_index, elapsed / len(batch)) for params in batch
+                _Row(p, round_index, elapsed / len(batch), self._space.key(p))
+                for p in batch
             ]
-            try:
-                results = self._evaluate(evaluate_candidates, rows, search_ctx)
-            except ValueError as exc:
-                if self.error_score == "raise" or not _all_fits_failed(exc):
-                    raise
-                # Every fit of the round failed. The optimizer learns it, and the
-                # candidates go again with the next round so that they are listed
-                # in cv_results_ (scikit-learn drops a round whose fits all fail).
-                optimizer.tell(batch, [np.nan] * len(batch))
-                retry, last_error = rows, exc
+            last_round = n_evaluated + len(batch) >= budget
+            if replay and not (last_round and not evaluated_live):
+                records = self._replay(replay.pop(0), rows, round_index)
             else:
-                scores = np.asarray(results[self._objective_key(results)], float)
-                optimizer.tell(batch, scores[-len(batch) :])
-                retry, n_recorded = [], len(scores)
+                replay = []
+                records, error = self._evaluate_live(
+                    evaluate_candidates, rows, search_ctx
+                )
+                evaluated_live, last_error = True, error or last_error
+
+            log.append(
+                {
+                    "round": round_index,
+                    "keys": [_checkpoint.key_to_json(row.key) for row in rows],
+                    "n_new": len(batch),
+                    "records": records,
+                }
+            )
+            if records is None:
+                optimizer.tell(batch, [np.nan] * len(batch))
+                retry = rows
+            else:
+                n_splits = len(self._fixed_cv.folds)
+                chunks = [
+                    records[i * n_splits : (i + 1) * n_splits] for i in range(len(rows))
+                ]
+                scores = [self._objective(chunk) for chunk in chunks]
+                optimizer.tell(batch, scores[len(retry) :])
+                history += zip(rows, scores, strict=True)
+                retry = []
             n_evaluated += len(batch)
             round_index += 1
             self._after_round(optimizer, round_index)
+            if self.checkpoint is not None:
+                self._save_checkpoint(rng_state, log, finished=False)
+            if not replay and self._should_stop(history, round_index, start):
+                break
 
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
         self.n_rounds_ = round_index
-        self._report_failures(retry, n_recorded, last_error)
+        if self.checkpoint is not None:
+            self._save_checkpoint(rng_state, log, finished=True)
+        self._report_failures(retry, history, last_error)
 
-    def _evaluate(self, evaluate_candidates, rows, search_ctx):
-        more_results = {
-            self._round_column: [r for _, r, _ in rows],
-            "proposal_time": [t for _, _, t in rows],
-        }
-        params = [p for p, _, _ in rows]
-        if search_ctx is None:
-            return evaluate_candidates(
-                params, cv=self._fixed_cv, more_results=more_results
+    def _replay(self, entry, rows, round_index):
+        """Records of a round read from the checkpoint, after checking its keys."""
+        if entry["keys"] != [row.key for row in rows]:
+            raise ValueError(
+                f"The checkpoint {self.checkpoint!r} does not replay: round "
+                f"{round_index} proposed other candidates than the recorded ones. "
+                "Was it written by another version of skhp? Delete it to start "
+                "afresh."
             )
-        round_ctx = search_ctx.subcontext(
-            task_name="round",
-            max_subtasks=len(params) * len(self._fixed_cv.folds),
-            sequential_subtasks=False,
-        ).call_on_fit_task_begin(estimator=self)
-        results = evaluate_candidates(
-            params, cv=self._fixed_cv, more_results=more_results, callback_ctx=round_ctx
+        records = entry["records"]
+        if records is not None:
+            n_splits = len(self._fixed_cv.folds)
+            self._injected += [
+                (row, records[i * n_splits : (i + 1) * n_splits])
+                for i, row in enumerate(rows)
+            ]
+        return records
+
+    def _evaluate_live(self, evaluate_candidates, rows, search_ctx):
+        """Fit and score ``rows``; their records, or None when every fit failed."""
+        more_results = {
+            self._round_column: [row.round for row in rows],
+            "proposal_time": [row.proposal_time for row in rows],
+        }
+        params = [row.params for row in rows]
+        kwargs = {"cv": self._fixed_cv, "more_results": more_results}
+        round_ctx = None
+        if search_ctx is not None:
+            round_ctx = search_ctx.subcontext(
+                task_name="round",
+                max_subtasks=len(params) * len(self._fixed_cv.folds),
+                sequential_subtasks=False,
+            ).call_on_fit_task_begin(estimator=self)
+            kwargs["callback_ctx"] = round_ctx
+        verbose = self.verbose
+        try:
+            # Level 1 prints one line per round (see _should_stop); scikit-learn's
+            # own messages start at level 2.
+            self.verbose = 0 if verbose == 1 else verbose
+            evaluate_candidates(params, **kwargs)
+        except ValueError as exc:
+            if self.error_score == "raise" or not _all_fits_failed(exc):
+                raise
+            # Every fit of the round failed. The candidates go again with the
+            # next round so that they are listed in cv_results_ (scikit-learn
+            # drops a call whose fits all fail).
+            return None, exc
+        finally:
+            self.verbose = verbose
+        if round_ctx is not None:
+            round_ctx.call_on_fit_task_end(estimator=self)
+        return self._live_out[-len(rows) * len(self._fixed_cv.folds) :], None
+
+    def _format_results(self, candidate_params, n_splits, out, more_results=None):
+        # Candidates seeded from initial_results or replayed from a checkpoint
+        # were not fitted in this call to fit; their records go first, so that
+        # cv_results_ reads as if the whole search had run at once.
+        self._live_out = out
+        injected = getattr(self, "_injected", [])
+        if injected:
+            rows = [row for row, _ in injected]
+            candidate_params = [row.params for row in rows] + list(candidate_params)
+            out = [rec for _, records in injected for rec in records] + list(out)
+            more_results = dict(more_results or {})
+            more_results[self._round_column] = [row.round for row in rows] + list(
+                more_results.get(self._round_column, [])
+            )
+            more_results["proposal_time"] = [row.proposal_time for row in rows] + list(
+                more_results.get("proposal_time", [])
+            )
+        return super()._format_results(candidate_params, n_splits, out, more_results)
+
+    def _save_checkpoint(self, rng_state, log, *, finished):
+        _checkpoint.save(
+            self.checkpoint,
+            {
+                "format": _checkpoint.FORMAT,
+                "version": _checkpoint.VERSION,
+                "fingerprint": self._fingerprint,
+                "rng_state": _checkpoint.rng_state_to_json(rng_state),
+                "finished": finished,
+                "rounds": log,
+            },
         )
-        round_ctx.call_on_fit_task_end(estimator=self)
-        return results
 
-    def _after_round(self, optimizer, n_rounds):
-        """Hook called after each round (history, progress)."""
+    def _should_stop(self, history, n_rounds, start):
+        """Progress line, then the stop rules: max_time, then the callbacks."""
+        elapsed = time.perf_counter() - start
+        scores = np.array([score for _, score in history], dtype=float)
+        state = SearchState(
+            n_rounds=n_rounds,
+            n_evaluated=len(history),
+            elapsed=elapsed,
+            scores=scores,
+            rounds=np.array([row.round for row, _ in history], dtype=int),
+            params=[row.params for row, _ in history],
+        )
+        if self.verbose > 0:
+            print(
+                f"[{type(self).__name__}] {self._round_column} {n_rounds}: "
+                f"{len(history)} candidates evaluated, best score "
+                f"{state.best_score:.4g}, {elapsed:.1f}s elapsed"
+            )
+        if self.max_time is not None and elapsed >= self.max_time:
+            self.stop_reason_ = f"max_time: {self.max_time} s elapsed"
+            return True
+        for callback in self.callbacks or ():
+            if callback(state):
+                self.stop_reason_ = f"callback: {callback!r}"
+                return True
+        return False
 
-    def _report_failures(self, retry, n_recorded, last_error):
+    def _report_failures(self, retry, history, last_error):
         if not retry:
             return
-        if n_recorded == 0:
+        if not history:
             raise ValueError(
                 f"Every candidate failed on every fold ({len(retry)} candidates); "
                 "the estimator is probably misconfigured. Set error_score='raise' "
@@ -333,7 +620,7 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         warnings.warn(
             f"The {len(retry)} candidates of the last round failed on every fold "
             "and are not listed in cv_results_: "
-            f"{[params for params, _, _ in retry]}.",
+            f"{[row.params for row in retry]}.",
             FitFailedWarning,
             stacklevel=4,
         )

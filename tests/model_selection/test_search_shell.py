@@ -50,6 +50,12 @@ class ListSearchCV(BaseOptimizerSearchCV):
         error_score=np.nan,
         refit=True,
         scoring=None,
+        verbose=0,
+        random_state=None,
+        max_time=None,
+        callbacks=None,
+        checkpoint=None,
+        initial_results=None,
     ):
         super().__init__(
             estimator,
@@ -58,6 +64,12 @@ class ListSearchCV(BaseOptimizerSearchCV):
             error_score=error_score,
             refit=refit,
             scoring=scoring,
+            verbose=verbose,
+            random_state=random_state,
+            max_time=max_time,
+            callbacks=callbacks,
+            checkpoint=checkpoint,
+            initial_results=initial_results,
         )
         self.candidates = candidates
         self.batch = batch

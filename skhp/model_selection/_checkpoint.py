@@ -1,0 +1,185 @@
+"""Checkpoints of a search: plain JSON, written atomically after every round.
+
+A checkpoint holds what cannot be recomputed without fitting models: the
+cross-validation records of every evaluated candidate, the round each was
+proposed in, and the random generator's state at the start of the search.
+The strategy's own state is rebuilt on resume by replaying the recorded rounds
+through a fresh optimizer seeded with that generator: the optimizer is
+deterministic given its generator and the scores it is told, so the replay
+reaches exactly the state of the interrupted run, and the candidates it asks
+for are checked against the recorded ones. Candidates are stored through the
+search space's keys (numbers, choice positions), so loading a checkpoint never
+runs code, unlike a pickle.
+"""
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+
+import numpy as np
+
+FORMAT = "skhp-search-checkpoint"
+VERSION = 1
+
+# Search parameters that may change between an interrupted fit and its resume:
+# they do not change which candidates are proposed or how they are scored.
+_FREE_PARAMS = {
+    "n_jobs",
+    "verbose",
+    "pre_dispatch",
+    "max_time",
+    "callbacks",
+    "checkpoint",
+}
+
+
+def _digest(*arrays):
+    h = hashlib.sha256()
+    for a in arrays:
+        if a is None:
+            h.update(b"none")
+            continue
+        a = np.asarray(a)
+        h.update(str((a.shape, a.dtype.str)).encode())
+        h.update(
+            np.ascontiguousarray(a).tobytes()
+            if a.dtype != object
+            else repr(a.tolist()).encode()
+        )
+    return h.hexdigest()
+
+
+def fingerprint(search, space, X, y, folds, budget_params=()):
+    """What must match for a checkpoint to be resumed.
+
+    Parameters
+    ----------
+    search : BaseOptimizerSearchCV
+    space : SearchSpace
+    X, y : the data given to fit
+    folds : list of (train, test) index arrays
+    budget_params : tuple of str
+        Parameters that only set the budget, free to grow on resume.
+    """
+    params = search.get_params(deep=False)
+    estimator = params.pop("estimator")
+    params.pop("param_distributions")
+    free = _FREE_PARAMS | set(budget_params)
+    settings = {k: repr(v) for k, v in sorted(params.items()) if k not in free}
+    estimator_params = {
+        k: repr(v) for k, v in sorted(estimator.get_params(deep=True).items())
+    }
+    return {
+        "search": type(search).__name__,
+        "estimator": f"{type(estimator).__name__} {estimator_params}",
+        "space": repr(space.subspaces),
+        "settings": repr(settings),
+        "data_shape": [list(np.shape(X)), list(np.shape(y)) if y is not None else None],
+        "data": _digest(X if hasattr(X, "shape") else np.asarray(X, dtype=object), y),
+        "folds": _digest(*(i for pair in folds for i in pair)),
+    }
+
+
+def rng_state_to_json(state):
+    """A numpy RandomState state tuple as plain data."""
+    name, keys, pos, has_gauss, cached = state
+    return [name, [int(k) for k in keys], int(pos), int(has_gauss), float(cached)]
+
+
+def rng_state_from_json(data):
+    """Inverse of :func:`rng_state_to_json`."""
+    name, keys, pos, has_gauss, cached = data
+    return (name, np.array(keys, dtype=np.uint32), pos, has_gauss, cached)
+
+
+def key_to_json(key):
+    """A space key (nested tuples of numbers) as nested lists."""
+    return [key_to_json(k) if isinstance(k, tuple) else k for k in key]
+
+
+def key_from_json(data):
+    """Inverse of :func:`key_to_json`."""
+    return tuple(key_from_json(k) if isinstance(k, list) else k for k in data)
+
+
+def _plain(value):
+    """Cross-validation records as JSON-safe data."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return float(value)
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    raise TypeError(
+        f"The search produced a record of type {type(value).__name__}, which a "
+        "checkpoint cannot store."
+    )
+
+
+def save(path, payload):
+    """Write the checkpoint atomically: a temporary file, then a rename."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".skhp-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(_plain(payload), f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def load(path, expected):
+    """Read a checkpoint, or None when ``path`` does not exist yet.
+
+    Raises
+    ------
+    ValueError
+        When the file is corrupted or truncated, or belongs to another search,
+        estimator, space or data.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        return None
+    try:
+        with open(path) as f:
+            data = json.load(f)
+        if data.get("format") != FORMAT or data.get("version") != VERSION:
+            raise ValueError("not an skhp search checkpoint of a known version")
+        rounds = data["rounds"]
+        rng_state_from_json(data["rng_state"])
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(
+            f"The checkpoint {path!r} is corrupted or truncated ({exc}). Delete it "
+            "to start the search afresh, or give another checkpoint path."
+        ) from None
+    for field, value in expected.items():
+        if data["fingerprint"].get(field) != value:
+            raise ValueError(
+                f"The checkpoint {path!r} was written by a different search: its "
+                f"{field.replace('_', ' ')} does not match this one. A checkpoint "
+                "resumes only the same search on the same data; give another "
+                "checkpoint path, or delete the file to start afresh."
+            )
+    for entry in rounds:
+        entry["keys"] = [key_from_json(k) for k in entry["keys"]]
+    return data
+
+
+def mean_score(records, metric):
+    """Mean over folds of a candidate's test score (NaN when any fold failed)."""
+    scores = []
+    for record in records:
+        value = record["test_scores"]
+        scores.append(value.get(metric, math.nan) if isinstance(value, dict) else value)
+    return float(np.mean(np.asarray(scores, dtype=float)))

@@ -1,0 +1,291 @@
+"""Tests of stop rules, progress, checkpoint/resume and seeding in the shell."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_regression
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV
+
+from skhp.callbacks import NoImprovementStopper, ScoreThresholdStopper
+from skhp.model_selection._search import BaseOptimizerSearchCV
+from skhp.optimize import BaseOptimizer
+from skhp.space import Real
+
+X, y = make_regression(n_samples=60, n_features=5, noise=5.0, random_state=0)
+SPACE = {"alpha": Real(1e-3, 1e3, log=True)}
+
+
+class CountingRidge(Ridge):
+    """Ridge that counts its fits and can raise KeyboardInterrupt at a given fit."""
+
+    n_fits = 0
+    interrupt_at = None
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).n_fits += 1
+        if type(self).n_fits == type(self).interrupt_at:
+            raise KeyboardInterrupt
+        return super().fit(X, y, sample_weight)
+
+
+@pytest.fixture(autouse=True)
+def _reset_counter():
+    CountingRidge.n_fits, CountingRidge.interrupt_at = 0, None
+
+
+class _LocalOptimizer(BaseOptimizer):
+    """Random start, then random steps around the best: needs its rng and scores."""
+
+    def _propose(self, n):
+        if self.best_params is None:
+            return self._fill_random([], n)
+        u = self._space.subspace_to_unit(0, [self.best_params])
+        steps = u + self._rng.normal(scale=0.1, size=(4 * n, u.shape[1]))
+        candidates = self._space.subspace_from_unit(0, np.clip(steps, 0, 1))
+        return self._fill_random(self._new_unique(candidates, n), n)
+
+
+class LocalSearchCV(BaseOptimizerSearchCV):
+    """A small adaptive search: n_iter candidates, three per round."""
+
+    _parameter_constraints = {
+        **BaseOptimizerSearchCV._parameter_constraints,
+        "n_iter": [int],
+    }
+    _budget_params = ("n_iter",)
+
+    def __init__(
+        self,
+        estimator,
+        param_distributions,
+        *,
+        n_iter=12,
+        cv=3,
+        verbose=0,
+        random_state=None,
+        max_time=None,
+        callbacks=None,
+        checkpoint=None,
+        initial_results=None,
+    ):
+        super().__init__(
+            estimator,
+            param_distributions,
+            cv=cv,
+            verbose=verbose,
+            random_state=random_state,
+            max_time=max_time,
+            callbacks=callbacks,
+            checkpoint=checkpoint,
+            initial_results=initial_results,
+        )
+        self.n_iter = n_iter
+
+    def _make_optimizer(self, space, random_state):
+        return _LocalOptimizer(space, random_state=random_state)
+
+    def _budget(self):
+        return self.n_iter
+
+    def _batch_size(self, round_index):
+        return 3
+
+
+def _summary(search):
+    results = search.cv_results_
+    return (
+        [p["alpha"] for p in results["params"]],
+        results["mean_test_score"].tolist(),
+        results["round"].tolist(),
+    )
+
+
+def test_resume_after_interrupt_matches_an_uninterrupted_run(tmp_path):
+    """An interrupted search resumes without refitting and ends as if never stopped."""
+    path = tmp_path / "search.json"
+    reference = LocalSearchCV(CountingRidge(), SPACE, random_state=0).fit(X, y)
+    CountingRidge.n_fits = 0
+
+    CountingRidge.interrupt_at = 20  # during the third round (9 fits a round)
+    search = LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path)
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+    saved = json.loads(path.read_text())
+    assert len(saved["rounds"]) == 2 and not saved["finished"]
+
+    CountingRidge.n_fits, CountingRidge.interrupt_at = 0, None
+    search.fit(X, y)
+    assert CountingRidge.n_fits == (12 - 6) * 3 + 1  # remaining rounds + refit
+    assert _summary(search) == _summary(reference)
+    assert search.best_params_ == reference.best_params_
+
+
+def test_resume_without_seed_replays_the_saved_generator(tmp_path):
+    """With random_state=None the checkpoint's generator state makes resume exact."""
+    path = tmp_path / "search.json"
+    CountingRidge.interrupt_at = 20
+    search = LocalSearchCV(CountingRidge(), SPACE, checkpoint=path)
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+    first_rounds = json.loads(path.read_text())["rounds"]
+    CountingRidge.interrupt_at = None
+    search.fit(X, y)
+    resumed = json.loads(path.read_text())["rounds"]
+    assert resumed[:2] == first_rounds
+    assert len(search.cv_results_["params"]) == 12
+
+
+def test_finished_checkpoint_refits_only_its_last_round(tmp_path):
+    """Fitting a finished search again reuses its records but for one round."""
+    path = tmp_path / "search.json"
+    first = LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path)
+    first.fit(X, y)
+    CountingRidge.n_fits = 0
+    again = LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path)
+    again.fit(X, y)
+    assert CountingRidge.n_fits == 3 * 3 + 1
+    assert _summary(again) == _summary(first)
+
+
+def test_budget_may_grow_when_resuming(tmp_path):
+    """A resumed search may be given a larger n_iter and continues from the file."""
+    path = tmp_path / "search.json"
+    LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path).fit(X, y)
+    CountingRidge.n_fits = 0
+    longer = LocalSearchCV(
+        CountingRidge(), SPACE, n_iter=18, random_state=0, checkpoint=path
+    ).fit(X, y)
+    reference = LocalSearchCV(CountingRidge(), SPACE, n_iter=18, random_state=0)
+    assert _summary(longer) == _summary(reference.fit(X, y))
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ({"param_distributions": {"alpha": Real(1e-2, 1e2, log=True)}}, "its space"),
+        ({"estimator": CountingRidge(fit_intercept=False)}, "its estimator"),
+        ({"random_state": 1}, "its settings"),
+    ],
+)
+def test_checkpoint_of_another_search_is_refused(tmp_path, change, match):
+    """A checkpoint resumes only the same search on the same data."""
+    path = tmp_path / "search.json"
+    LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path).fit(X, y)
+    params = {"estimator": CountingRidge(), "param_distributions": SPACE, **change}
+    other = LocalSearchCV(
+        params.pop("estimator"),
+        params.pop("param_distributions"),
+        checkpoint=path,
+        **{"random_state": 0, **params},
+    )
+    with pytest.raises(ValueError, match=f"different search: {match}"):
+        other.fit(X, y)
+    with pytest.raises(ValueError, match="different search: its data"):
+        LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path).fit(
+            X, y + 1
+        )
+
+
+@pytest.mark.parametrize("content", ["{", '{"format": "other"}', ""])
+def test_corrupted_checkpoint_is_a_clear_error(tmp_path, content):
+    """A truncated or foreign file is refused with a message saying what to do."""
+    path = tmp_path / "search.json"
+    path.write_text(content)
+    search = LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path)
+    with pytest.raises(ValueError, match=r"corrupted or truncated.*Delete it"):
+        search.fit(X, y)
+    assert CountingRidge.n_fits == 0
+
+
+def test_checkpoint_is_plain_json(tmp_path):
+    """The file is JSON with candidates stored as space keys, never as objects."""
+    path = tmp_path / "search.json"
+    LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path).fit(X, y)
+    data = json.loads(path.read_text())
+    assert data["format"] == "skhp-search-checkpoint" and data["finished"]
+    assert [len(r["keys"]) for r in data["rounds"]] == [3, 3, 3, 3]
+    assert all(isinstance(k[1], float) for r in data["rounds"] for k in r["keys"])
+
+
+def test_max_time_ends_the_search_cleanly():
+    """With the time budget spent, no new round starts and the search is usable."""
+    search = LocalSearchCV(CountingRidge(), SPACE, random_state=0, max_time=1e-9)
+    search.fit(X, y)
+    assert search.n_rounds_ == 1 and len(search.cv_results_["params"]) == 3
+    assert search.stop_reason_.startswith("max_time")
+    assert search.predict(X[:2]).shape == (2,)
+
+
+def test_callbacks_stop_the_search_and_say_why():
+    """The first callback that returns True ends the search; stop_reason_ names it."""
+    search = LocalSearchCV(
+        CountingRidge(),
+        SPACE,
+        random_state=0,
+        callbacks=[NoImprovementStopper(patience=50), ScoreThresholdStopper(-10.0)],
+    ).fit(X, y)
+    assert search.n_rounds_ == 1
+    assert search.stop_reason_ == "callback: ScoreThresholdStopper(threshold=-10.0)"
+    full = LocalSearchCV(CountingRidge(), SPACE, random_state=0).fit(X, y)
+    assert full.stop_reason_ == "budget" and full.n_rounds_ == 4
+
+
+def test_callback_that_is_not_callable_is_refused_before_fitting():
+    """A wrong callback fails at the start of fit."""
+    search = LocalSearchCV(CountingRidge(), SPACE, callbacks=["stop"])
+    with pytest.raises(TypeError, match="callbacks must be callables"):
+        search.fit(X, y)
+    assert CountingRidge.n_fits == 0
+
+
+def test_verbose_one_prints_one_line_per_round(capsys):
+    """verbose=1 prints a line per round and none of scikit-learn's per-fit lines."""
+    LocalSearchCV(CountingRidge(), SPACE, random_state=0, verbose=1).fit(X, y)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("[LocalSearchCV] round 1: 3 candidates evaluated")
+    assert lines[-1].startswith("[LocalSearchCV] round 4: 12 candidates evaluated")
+    assert all("best score" in line and "s elapsed" in line for line in lines)
+
+
+def test_verbose_two_hands_over_to_scikit_learn(capsys):
+    """Higher levels add scikit-learn's own per-round messages."""
+    LocalSearchCV(CountingRidge(), SPACE, random_state=0, verbose=2).fit(X, y)
+    out = capsys.readouterr().out
+    assert "Fitting 3 folds for each of 3 candidates" in out
+
+
+def test_initial_results_are_reused_without_refitting():
+    """Candidates of an earlier search count as evaluated and are listed first."""
+    grid = GridSearchCV(CountingRidge(), {"alpha": [0.01, 1.0, 100.0]}, cv=3)
+    grid.fit(X, y)
+    CountingRidge.n_fits = 0
+    search = LocalSearchCV(
+        CountingRidge(),
+        SPACE,
+        n_iter=6,
+        random_state=0,
+        initial_results=grid.cv_results_,
+    ).fit(X, y)
+    assert CountingRidge.n_fits == 6 * 3 + 1
+    results = search.cv_results_
+    assert [p["alpha"] for p in results["params"][:3]] == [0.01, 1.0, 100.0]
+    assert results["round"][:3].tolist() == [-1, -1, -1]
+    np.testing.assert_allclose(
+        results["mean_test_score"][:3], grid.cv_results_["mean_test_score"]
+    )
+    assert len(results["params"]) == 9
+
+
+def test_initial_results_must_match_the_folds_and_the_space():
+    """Seeds from other folds or outside the space are refused with the reason."""
+    grid = GridSearchCV(CountingRidge(), {"alpha": [0.01, 1.0]}, cv=5).fit(X, y)
+    search = LocalSearchCV(CountingRidge(), SPACE, initial_results=grid.cv_results_)
+    with pytest.raises(ValueError, match="more than the 3 splits"):
+        search.fit(X, y)
+    grid = GridSearchCV(CountingRidge(), {"alpha": [1e4]}, cv=3).fit(X, y)
+    search.set_params(initial_results=grid.cv_results_)
+    with pytest.raises(ValueError, match=r"\{'alpha': 10000.0\} is not in the search"):
+        search.fit(X, y)
