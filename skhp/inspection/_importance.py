@@ -73,7 +73,14 @@ class _Feature:
         if self.continuous:
             x = np.asarray(values, dtype=float)
             return np.log(x) if self.log else x
-        return np.array([_index(self.values, v) for v in values], dtype=float)
+        numeric = {float(v): i for i, v in enumerate(self.values) if _is_number(v)}
+        return np.array(
+            [
+                numeric[float(v)] if _is_number(v) else _index(self.values, v)
+                for v in values
+            ],
+            dtype=float,
+        )
 
     def to_values(self, x):
         """Hyperparameter values of continuous feature values (for plots)."""
@@ -125,24 +132,20 @@ class _Feature:
 
 def _index(values, value):
     for i, v in enumerate(values):
-        if _is_number(value) and _is_number(v):
-            if float(value) == float(v):
-                return i
-        elif _same_choice(value, v):
+        if not _is_number(v) and _same_choice(value, v):
             return i
     raise ValueError(f"{value!r} is not one of {values!r}.")
 
 
 def _distinct(values):
     """Distinct values: numbers in increasing order, then the others as met."""
-    numbers_, others = [], []
+    numbers_, others = {}, []
     for value in values:
-        bucket = numbers_ if _is_number(value) else others
-        try:
-            _index(bucket, value)
-        except ValueError:
-            bucket.append(value)
-    return sorted(numbers_, key=float) + others
+        if _is_number(value):
+            numbers_.setdefault(float(value), value)
+        elif not any(_same_choice(value, other) for other in others):
+            others.append(value)
+    return [numbers_[k] for k in sorted(numbers_)] + others
 
 
 def _data_scale(x):
@@ -309,13 +312,18 @@ def _leaf_boxes(tree, n_features):
     lo = np.full((t.node_count, n_features), -np.inf)
     hi = np.full((t.node_count, n_features), np.inf)
     # scikit-learn numbers every child after its parent.
-    for node in range(t.node_count):
-        left, right = t.children_left[node], t.children_right[node]
+    nodes = zip(
+        t.children_left.tolist(),
+        t.children_right.tolist(),
+        t.feature.tolist(),
+        t.threshold.tolist(),
+        strict=True,
+    )
+    for node, (left, right, f, threshold) in enumerate(nodes):
         if left == -1:
             continue
-        f, threshold = t.feature[node], t.threshold[node]
-        lo[[left, right]] = lo[node]
-        hi[[left, right]] = hi[node]
+        lo[left] = lo[right] = lo[node]
+        hi[left] = hi[right] = hi[node]
         hi[left, f] = threshold
         lo[right, f] = threshold
     leaves = t.children_left == -1
