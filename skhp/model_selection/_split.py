@@ -17,7 +17,7 @@ _FRACTION_RTOL = 1e-9
 
 # Above this many candidate sizes, the search for the smallest workable number of
 # samples in the "too few samples" message gives up and reports an upper bound.
-_MAX_SIZE_SEARCH = 100_000
+_MAX_SIZE_SEARCH = 10_000
 
 
 class TimeSeriesGapSplit(BaseCrossValidator):
@@ -291,9 +291,9 @@ class TimeSeriesGapSplit(BaseCrossValidator):
         needed = self._next_size_that_fits(n_units)
         if needed is None:
             return message + (
-                f"No number of {unit} is enough, because test_size and gap grow "
-                f"with the data and together take all of it (n_splits * test_size "
-                f"+ gap >= 1 as fractions, test_size=None counting as "
+                f"No number of {unit} is enough: test_size and gap grow with the "
+                f"data and leave nothing to train on (n_splits * test_size + gap "
+                f"reaches 1 as fractions, test_size=None counting as "
                 f"1 / (n_splits + 1)). Lower n_splits, test_size or gap."
             )
         return message + (
@@ -303,11 +303,13 @@ class TimeSeriesGapSplit(BaseCrossValidator):
         )
 
     def _next_size_that_fits(self, n_units):
-        """Smallest size above ``n_units`` giving valid folds; None if none does.
+        """Smallest size above ``n_units`` giving valid folds, or None.
 
         Used when fractions or the default ``test_size`` make the sizes grow with
         the data, so that the required size is not a closed formula (and not
         monotonic: 5 samples work for ``n_splits=2, gap=2`` but 6 do not).
+        Returns None when the test blocks and the gap leave nothing to train on
+        at any size that the search reaches.
         """
         # Share of the data that the test blocks and the gap take, asymptotically.
         share = 0.0
@@ -317,18 +319,38 @@ class TimeSeriesGapSplit(BaseCrossValidator):
             share += self.n_splits * self.test_size
         if not _is_int(self.gap):
             share += self.gap
-        if share >= 1 - _FRACTION_RTOL:
+        if share < 1 - _FRACTION_RTOL:
+            # Rounding costs at most one unit per test block and one for the gap,
+            # so every size from ``bound`` on fits.
+            constant = self.n_splits + 2 + (self.gap if _is_int(self.gap) else 0)
+            bound = math.ceil(constant / (1 - share)) + self.n_splits + 1
+            stop = min(max(bound, n_units + 1), n_units + _MAX_SIZE_SEARCH)
+        elif self.test_size is not None:
+            # Counts round fractions up, so they take everything at every size.
             return None
+        else:
+            bound, stop = None, self._last_size_that_may_fit(n_units)
 
-        # Rounding costs at most one unit per test block and one for the gap, so
-        # this many units always fit.
-        constant = self.n_splits + 2 + (self.gap if _is_int(self.gap) else 0)
-        bound = math.ceil(constant / (1 - share)) + self.n_splits + 1
-        stop = min(max(bound, n_units + 1), n_units + _MAX_SIZE_SEARCH)
         for size in range(n_units + 1, stop + 1):
             if self._fits(size):
                 return size
         return bound
+
+    def _last_size_that_may_fit(self, n_units):
+        """Where to stop looking when test_size=None and a fraction gap take all.
+
+        Write a size as ``(n_splits + 1) * j + r`` with ``0 <= r <= n_splits``:
+        the default test blocks leave ``j + r`` units, of which the gap takes at
+        least ``gap * size``, so ``j * excess <= r * (1 - gap) - 1`` with the
+        ``excess`` below, which bounds ``j``. Without excess the pattern of
+        sizes that fit repeats every ``n_splits + 1`` sizes.
+        """
+        period = self.n_splits + 1
+        excess = self.gap * period - 1
+        if excess <= _FRACTION_RTOL:
+            return n_units + 2 * period
+        last_j = math.floor((self.n_splits * (1 - self.gap) - 1) / excess)
+        return period * (last_j + 1) + self.n_splits
 
 
 def _iter_folds(bounds, folds):

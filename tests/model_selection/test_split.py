@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from sklearn import config_context
 from sklearn.linear_model import Ridge
@@ -170,16 +170,19 @@ def test_split_equals_sklearn_time_series_split(
     assert _folds(TimeSeriesGapSplit(**params), n_samples) == expected
 
 
-fractions = st.integers(1, 99).map(lambda k: k / 100)
+def fractions(low, high):
+    """Floats k / 100 for k in [low, high], which print as typed."""
+    return st.integers(low, high).map(lambda k: k / 100)
 
 
+@settings(max_examples=300)
 @given(
     n_splits=st.integers(2, 6),
-    test_size=st.none() | st.integers(1, 8) | fractions.filter(lambda f: f < 0.6),
-    gap=st.integers(0, 6) | fractions.filter(lambda f: f < 0.4) | st.just(0.0),
-    max_train_size=st.none() | st.integers(1, 20) | fractions,
-    group_sizes=st.none() | st.lists(st.integers(1, 3), max_size=40),
-    n_samples=st.integers(0, 60),
+    test_size=st.none() | st.integers(1, 8) | fractions(1, 30),
+    gap=st.integers(0, 6) | fractions(0, 30),
+    max_train_size=st.none() | st.integers(1, 20) | fractions(1, 99),
+    group_sizes=st.none() | st.lists(st.integers(1, 3), max_size=80),
+    n_samples=st.integers(0, 100),
 )
 def test_split_properties(
     n_splits, test_size, gap, max_train_size, group_sizes, n_samples
@@ -206,9 +209,11 @@ def test_split_properties(
     g = _expected_count(gap, n_units)
     m = n_units if max_train_size is None else _expected_count(max_train_size, n_units)
     if t < 1 or n_units < n_splits * t + g + 1:
+        event("too few")
         with pytest.raises(ValueError, match=r"Too few (samples|groups)"):
             cv.split(np.zeros((n_samples, 1)), groups=groups)
         return
+    event("folds")
 
     folds = _folds(cv, n_samples, groups)
     assert len(folds) == n_splits == cv.get_n_splits()
@@ -236,8 +241,8 @@ def test_split_properties(
 @given(
     n_samples=st.integers(0, 40),
     n_splits=st.integers(2, 5),
-    test_size=st.none() | st.integers(1, 6) | fractions.filter(lambda f: f < 0.5),
-    gap=st.integers(0, 4) | fractions.filter(lambda f: f < 0.3),
+    test_size=st.none() | st.integers(1, 6) | fractions(1, 49),
+    gap=st.integers(0, 4) | fractions(0, 29),
 )
 def test_split_with_one_row_per_group_equals_no_groups(
     n_samples, n_splits, test_size, gap
@@ -331,6 +336,12 @@ def test_invalid_parameters_are_rejected(params, match):
             r"n_samples=50, n_splits=5, test_size=0\.2 \(resolved to 10\), gap=0\. "
             r".*No number of samples is enough",
         ),
+        (
+            10,
+            dict(n_splits=2, gap=0.5),
+            r"test_size=None \(n_samples // \(n_splits \+ 1\) = 3\), gap=0\.5 "
+            r"\(resolved to 5\)\. .*= 12 samples.*No number of samples is enough",
+        ),
     ],
 )
 def test_too_few_samples_says_how_many_are_needed(n_samples, params, match):
@@ -345,6 +356,7 @@ def test_too_few_samples_says_how_many_are_needed(n_samples, params, match):
         (6, dict(n_splits=3, test_size=0.1, gap=0.5)),
         (6, dict(n_splits=2, gap=2)),
         (5, dict(n_splits=4, gap=0.1)),
+        (4, dict(n_splits=2, gap=0.34)),
         (2, dict(n_splits=2, test_size=0.3, gap=0.25, max_train_size=0.1)),
     ],
 )
@@ -358,6 +370,38 @@ def test_too_few_samples_proposes_the_next_size_that_works(n_samples, params):
         with pytest.raises(ValueError, match="Too few"):
             cv.split(np.zeros((size, 1)))
     assert len(_folds(cv, needed)) == cv.n_splits
+
+
+@given(
+    n_samples=st.integers(0, 30),
+    n_splits=st.integers(2, 5),
+    test_size=st.none() | fractions(1, 60),
+    gap=st.integers(0, 5) | fractions(0, 60),
+)
+def test_too_few_samples_proposal_holds(n_samples, n_splits, test_size, gap):
+    """A proposed size is the next that works; "no number" means none does."""
+    cv = TimeSeriesGapSplit(n_splits, test_size=test_size, gap=gap)
+
+    def works(size):
+        try:
+            cv.split(np.zeros((size, 1)))
+        except ValueError:
+            return False
+        return True
+
+    if works(n_samples):
+        return
+    with pytest.raises(ValueError) as info:
+        cv.split(np.zeros((n_samples, 1)))
+    message = str(info.value)
+    if "No number of samples is enough" in message:
+        event("no number")
+        assert not any(works(size) for size in range(n_samples + 1, 200))
+    else:
+        event("proposed")
+        needed = int(message.split("that works is ")[1].split(".")[0])
+        assert works(needed)
+        assert not any(works(size) for size in range(n_samples + 1, needed))
 
 
 def test_too_few_groups_counts_groups():
