@@ -334,6 +334,9 @@ class TimeSeriesGapSplit(BaseCrossValidator):
         for size in range(n_units + 1, stop + 1):
             if self._fits(size):
                 return size
+        # XXX: reached only when the search stops at _MAX_SIZE_SEARCH, that is when
+        # test_size and gap fractions leave under about 1e-3 of the data to train
+        # on; ``bound`` then works but may not be the smallest size that does.
         return bound
 
     def _last_size_that_may_fit(self, n_units):
