@@ -87,7 +87,7 @@ def test_conditional_space_shares_equal_dimensions():
 @settings(max_examples=50, deadline=None)
 @given(st.integers(0, 2**31 - 1))
 def test_decode_of_any_encoding_is_a_valid_candidate(seed):
-    """Any point of the unit cube decodes to a member of the space, exactly once."""
+    """Any point of the unit cube decodes to a member that re-encodes to itself."""
     space = SearchSpace(
         [
             *CONDITIONAL,
@@ -98,7 +98,9 @@ def test_decode_of_any_encoding_is_a_valid_candidate(seed):
     params = space.decode(Z)
     assert all(p in space for p in params)
     again = space.decode(space.encode(params))
-    assert [space.key(p) for p in again] == [space.key(p) for p in params]
+    # Real values survive up to floating-point round-off of the log scale.
+    for a, b in zip(again, params, strict=True):
+        np.testing.assert_allclose(space.key(a), space.key(b), rtol=1e-12)
 
 
 def test_design_is_balanced_space_filling_and_seeded():
