@@ -22,7 +22,13 @@ from skhp._compat import (
     _check_sample_weight,
 )
 from skhp.neural_network._network import HIDDEN_ACTIVATIONS, _Network
-from skhp.neural_network._solvers import _SGD, _Adam, _DoG
+from skhp.neural_network._solvers import (
+    _SGD,
+    _Adam,
+    _DoG,
+    add_scaled,
+    chunk_scratch,
+)
 from skhp.schedules._base import as_schedule
 
 #: ``verbose`` at or above this level prints one line per epoch.
@@ -400,8 +406,11 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
             params = self._solver.iterate
         else:
             params = net.pack(self.coefs_, self.intercepts_)
+        # The estimator's weights become views of the training vector, so the
+        # initial arrays are freed.
+        self.coefs_, self.intercepts_ = (list(p) for p in net.unpack(params))
         solver = self._make_solver(params, incremental)
-        buffers = (np.empty_like(params), np.empty(net.n_coef_params, params.dtype))
+        grad, snapshot = np.empty_like(params), np.empty_like(params)
         states = self._start_schedules(schedules, incremental, n_train, net)
         stopper = self._get_stopper(incremental)
         self._warn_batch_size(n_train)
@@ -413,21 +422,22 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
             for _ in range(1 if incremental else self.max_iter):
                 lr, momentum, batch_size = self._epoch_settings(states, n_train)
                 tic = time.perf_counter()
-                last_params = params.copy()
-                last_model = last_params if model is params else model.copy()
+                np.copyto(snapshot, model)
                 loss = self._run_epoch(
                     net,
                     solver,
                     params,
-                    buffers,
+                    grad,
                     (X_tr, y_tr, sw_tr),
                     (batch_size, lr, momentum),
                     rng,
                 )
                 model = solver.model_params(params)
                 if not (math.isfinite(loss) and np.isfinite(model).all()):
-                    params[...] = last_params
-                    model = last_model
+                    # The solver is dropped below, so its iterate may be reset
+                    # to the last finite model too.
+                    params[...] = snapshot
+                    model = snapshot
                     stop_reason = "non_finite_loss"
                     self._warn_non_finite(loss)
                     break
@@ -442,7 +452,7 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
 
         self._finish(net, params, model, solver, stopper, stop_reason, incremental)
 
-    def _run_epoch(self, net, solver, params, buffers, train, settings, rng):
+    def _run_epoch(self, net, solver, params, grad, train, settings, rng):
         """One pass over the training data; returns its loss (inf if diverged).
 
         The loss is the weighted mean of the batch losses, each computed before
@@ -450,7 +460,6 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
         """
         X, y, sample_weight = train
         batch_size, lr, momentum = settings
-        grad, l2_scratch = buffers
         n_train = X.shape[0]
         sw_total = float(n_train if sample_weight is None else sample_weight.sum())
         net.reserve(batch_size, X.shape[1], y.shape[1], sample_weight is not None)
@@ -459,6 +468,7 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
         coef_grad = grad[: net.n_coef_params]
         l2_scale = self.alpha / sw_total
         order = rng.permutation(n_train) if self.shuffle else None
+        chunk = chunk_scratch(params.dtype)
 
         loss_sum = 0.0
         for start in range(0, n_train, batch_size):
@@ -469,9 +479,7 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
                 return math.inf
             loss_sum += batch_loss
             if self.alpha > 0:
-                # The L2 gradient, scaled into the solver's scratch buffer.
-                np.multiply(coef_params, l2_scale, out=l2_scratch)
-                coef_grad += l2_scratch
+                add_scaled(coef_grad, coef_params, l2_scale, chunk)
             solver.step(params, grad, lr, momentum)
 
         penalty = 0.5 * l2_scale * float(np.dot(coef_params, coef_params))
@@ -565,8 +573,9 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
             and stopper.best_epoch != self.n_iter_ - 1
         ):
             model = stopper.best_params
-        weights = model.copy()
-        self.coefs_, self.intercepts_ = (list(p) for p in net.unpack(weights))
+        # No copy: like scikit-learn's, the weights are updated in place by a
+        # later partial_fit.
+        self.coefs_, self.intercepts_ = (list(p) for p in net.unpack(model))
         solver.iterate = params
         if stop_reason == "non_finite_loss":
             # The solver's moments may hold non-finite values; start afresh.

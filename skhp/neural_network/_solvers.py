@@ -3,12 +3,41 @@
 Every solver works on the whole network at once: the coefficients and intercepts
 of all layers live in one contiguous vector, so an update is a handful of
 vectorized passes instead of a Python loop over layers. The solvers keep their
-state in arrays of the parameters' dtype and allocate nothing per step.
+state in arrays of the parameters' dtype and allocate nothing per step. A step
+may overwrite the gradient it is given: using the gradient buffer as the
+workspace saves a parameter-sized scratch vector (peak memory matters here as
+much as time).
 """
 
 import math
 
 import numpy as np
+
+#: Length of the scratch vector ``add_scaled`` works through: small enough to
+#: stay in cache and to cost nothing in memory, large enough that the Python
+#: loop over chunks is negligible.
+CHUNK = 8192
+
+
+def add_scaled(y, x, a, scratch):
+    """``y += a * x`` in place, through a small ``scratch`` vector.
+
+    numpy has no fused multiply-add; doing it chunk by chunk avoids a
+    temporary of the parameters' size. (scipy's BLAS ``axpy`` would do it in
+    one call, but runs on a second OpenBLAS whose threads are not the ones
+    numpy's are limited by, and was found to be very slow on busy machines.)
+    """
+    size = scratch.size
+    for start in range(0, x.size, size):
+        stop = min(start + size, x.size)
+        chunk = scratch[: stop - start]
+        np.multiply(x[start:stop], a, out=chunk)
+        y[start:stop] += chunk
+
+
+def chunk_scratch(dtype):
+    """A scratch vector for :func:`add_scaled`."""
+    return np.empty(CHUNK, dtype=dtype)
 
 
 class _SGD:
@@ -22,20 +51,19 @@ class _SGD:
     def __init__(self, n_params, dtype, *, nesterov):
         self.nesterov = nesterov
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.empty(n_params, dtype=dtype)
+        self._chunk = chunk_scratch(dtype)
 
     def step(self, params, grad, lr, momentum):
-        """Move ``params`` in place along ``-grad``."""
-        velocity, scratch = self.velocity, self._scratch
+        """Move ``params`` in place along ``-grad`` (``grad`` is overwritten)."""
+        velocity = self.velocity
         velocity *= momentum
-        np.multiply(grad, lr, out=scratch)
-        velocity -= scratch
+        grad *= lr
+        velocity -= grad
         if self.nesterov:
-            params -= scratch
-            np.multiply(velocity, momentum, out=scratch)
+            params -= grad
+            add_scaled(params, velocity, momentum, self._chunk)
         else:
-            np.copyto(scratch, velocity)
-        params += scratch
+            params += velocity
 
     def model_params(self, params):
         """The parameters to predict with."""
@@ -59,30 +87,33 @@ class _Adam:
         self.v = np.zeros(n_params, dtype=dtype)
         self.beta_1_power = 1.0
         self.beta_2_power = 1.0
-        self._scratch = np.empty(n_params, dtype=dtype)
 
     def step(self, params, grad, lr, momentum):
-        """Move ``params`` in place along the Adam direction."""
-        m, v, scratch = self.m, self.v, self._scratch
+        """Move ``params`` in place along the Adam direction.
+
+        ``grad`` is overwritten: it first holds ``(1 - beta_1) g`` for the
+        first moment, then its square rescaled for the second, then the step.
+        """
+        m, v = self.m, self.v
         beta_1, beta_2 = momentum, self.beta_2
         self.beta_1_power *= beta_1
         self.beta_2_power *= beta_2
 
+        grad *= 1.0 - beta_1
         m *= beta_1
-        np.multiply(grad, 1.0 - beta_1, out=scratch)
-        m += scratch
+        m += grad
+        np.multiply(grad, grad, out=grad)
+        grad *= (1.0 - beta_2) / (1.0 - beta_1) ** 2
         v *= beta_2
-        np.multiply(grad, grad, out=scratch)
-        scratch *= 1.0 - beta_2
-        v += scratch
+        v += grad
 
         # Bias-corrected step written as in Kingma & Ba (2015), Section 2.
         step = lr * math.sqrt(1.0 - self.beta_2_power) / (1.0 - self.beta_1_power)
-        np.sqrt(v, out=scratch)
-        scratch += self.epsilon
-        np.divide(m, scratch, out=scratch)
-        scratch *= step
-        params -= scratch
+        np.sqrt(v, out=grad)
+        grad += self.epsilon
+        np.divide(m, grad, out=grad)
+        grad *= step
+        params -= grad
 
     def model_params(self, params):
         """The parameters to predict with."""
@@ -119,11 +150,11 @@ class _DoG:
         self.r_bar = self.REPS_REL * (1.0 + float(np.linalg.norm(params)))
         self.grad_sq_sum = self.EPS
         self.n_steps = 0
-        self._scratch = np.empty_like(params)
+        self.scratch = np.empty_like(params)
 
     def step(self, params, grad, lr, momentum):
         """Move ``params`` in place by the DoG step; ``momentum`` is unused."""
-        scratch = self._scratch
+        scratch = self.scratch
         if self.n_steps > 0:
             np.subtract(params, self.x0, out=scratch)
             self.r_bar = max(self.r_bar, math.sqrt(float(np.dot(scratch, scratch))))
