@@ -19,6 +19,7 @@ import os
 import tempfile
 
 import numpy as np
+from scipy import sparse
 
 FORMAT = "skhp-search-checkpoint"
 VERSION = 1
@@ -40,6 +41,10 @@ def _digest(*arrays):
     for a in arrays:
         if a is None:
             h.update(b"none")
+            continue
+        if sparse.issparse(a):
+            a = sparse.csr_array(a)
+            h.update(_digest(a.data, a.indices, a.indptr).encode())
             continue
         a = np.asarray(a)
         h.update(str((a.shape, a.dtype.str)).encode())
@@ -77,7 +82,7 @@ def fingerprint(search, space, X, y, folds, budget_params=()):
         "space": repr(space.subspaces),
         "settings": repr(settings),
         "data_shape": [list(np.shape(X)), list(np.shape(y)) if y is not None else None],
-        "data": _digest(X if hasattr(X, "shape") else np.asarray(X, dtype=object), y),
+        "data": _digest(X, y),
         "folds": _digest(*(i for pair in folds for i in pair)),
     }
 
