@@ -179,11 +179,26 @@ def _space_dimensions(spec):
     return dims
 
 
+def _space_order(distinct, dims):
+    """Non-numeric values in the order the space lists them, numbers first."""
+    choices = [c for d in dims if isinstance(d, Categorical) for c in d._choices()]
+
+    def position(value):
+        if _is_number(value):
+            return -1
+        try:
+            return _index(choices, value)
+        except ValueError:
+            return len(choices)
+
+    return sorted(distinct, key=position)
+
+
 def _make_feature(name, present, dims):
     """Choose the encoding of one hyperparameter from its values and space."""
     distinct = _distinct(present)
     if len(distinct) < 2 or not all(_is_number(v) for v in distinct):
-        return _Feature(name, values=distinct)
+        return _Feature(name, values=_space_order(distinct, dims))
     if dims and all(isinstance(d, Categorical) for d in dims):
         # A grid of numbers: each listed value is equally likely.
         return _Feature(name, values=distinct)
