@@ -73,14 +73,8 @@ class _Feature:
         if self.continuous:
             x = np.asarray(values, dtype=float)
             return np.log(x) if self.log else x
-        numeric = {float(v): i for i, v in enumerate(self.values) if _is_number(v)}
-        return np.array(
-            [
-                numeric[float(v)] if _is_number(v) else _index(self.values, v)
-                for v in values
-            ],
-            dtype=float,
-        )
+        lookup = _Lookup(self.values)
+        return np.array([lookup.index(v) for v in values], dtype=float)
 
     def to_values(self, x):
         """Hyperparameter values of continuous feature values (for plots)."""
@@ -137,15 +131,54 @@ def _index(values, value):
     raise ValueError(f"{value!r} is not one of {values!r}.")
 
 
+def _value_key(value):
+    """A hashable key for a value; None for values without one (estimators)."""
+    if _is_number(value):
+        return float(value)
+    if hasattr(value, "get_params") and hasattr(value, "fit"):
+        return None
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    # The type is part of the key: True and 1 are different choices.
+    return (type(value), value)
+
+
+class _Lookup:
+    """Positions of distinct values, by hashing where the values allow it."""
+
+    def __init__(self, values=()):
+        self.values, self._keys, self._unhashable = [], {}, []
+        for value in values:
+            self.index(value, add=True)
+
+    def index(self, value, add=False):
+        key = _value_key(value)
+        if key is not None:
+            i = self._keys.get(key)
+        else:
+            i = next(
+                (i for i in self._unhashable if _same_choice(value, self.values[i])),
+                None,
+            )
+        if i is None:
+            if not add:
+                raise ValueError(f"{value!r} is not one of {self.values!r}.")
+            i = len(self.values)
+            self.values.append(value)
+            if key is None:
+                self._unhashable.append(i)
+            else:
+                self._keys[key] = i
+        return i
+
+
 def _distinct(values):
     """Distinct values: numbers in increasing order, then the others as met."""
-    numbers_, others = {}, []
-    for value in values:
-        if _is_number(value):
-            numbers_.setdefault(float(value), value)
-        elif not any(_same_choice(value, other) for other in others):
-            others.append(value)
-    return [numbers_[k] for k in sorted(numbers_)] + others
+    found = _Lookup(values).values
+    numbers_ = sorted((v for v in found if _is_number(v)), key=float)
+    return numbers_ + [v for v in found if not _is_number(v)]
 
 
 def _data_scale(x):
@@ -254,6 +287,8 @@ def _read_results(search):
     spec = getattr(search, "param_distributions", None)
     if spec is None:
         spec = getattr(search, "param_grid", None)
+    if isinstance(spec, SearchSpace):
+        spec = spec.spec
     return results, spec
 
 

@@ -9,13 +9,15 @@ from hypothesis import strategies as st
 from scipy.stats import loguniform, norm, randint, uniform
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import FitFailedWarning, NotFittedError
+from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 from sklearn.tree import DecisionTreeRegressor
 
 from skhp._compat import InvalidParameterError
 from skhp.inspection import HyperparameterImportance, hyperparameter_importance
 from skhp.inspection._importance import _candidates, _encode, _Feature, _TreeANOVA
-from skhp.space import Real
+from skhp.model_selection import BayesianSearchCV, EvolutionarySearchCV
+from skhp.space import Real, SearchSpace
 
 X_DUMMY = np.zeros((6, 1))
 
@@ -89,6 +91,26 @@ def test_no_effect_parameter_near_zero_in_randomized_search():
     assert importance["flat"] < 0.02
     assert result.importances.shape == (2, 64)
     assert np.all(result.importances_std >= 0)
+
+
+@pytest.mark.parametrize("search_class", [BayesianSearchCV, EvolutionarySearchCV])
+def test_skhp_searches(search_class):
+    """skhp's searches (with a round or generation column) are read too."""
+    budget = {"n_iter": 30} if search_class is BayesianSearchCV else {}
+    if search_class is EvolutionarySearchCV:
+        budget = {"population_size": 10, "n_generations": 3}
+    search = search_class(
+        KnownScore(),
+        SearchSpace({"u": uniform(0, 1), "flat": uniform(0, 1)}),
+        cv=[(np.arange(3), np.arange(3, 6))],
+        random_state=0,
+        **budget,
+    ).fit(X_DUMMY)
+    result = hyperparameter_importance(search, random_state=0)
+    importance = _by_name(result)
+    assert result.names == ["u", "flat"]
+    assert importance["u"] > 0.8
+    assert importance["flat"] < 0.1
 
 
 def test_tree_anova_matches_brute_force():
@@ -232,13 +254,33 @@ def test_failed_candidates(failed, expect_kind_important):
 
 def test_grid_search_and_mixed_choices():
     """GridSearchCV works; numbers mixed with None are categorical choices."""
-    grid = {"u": [0.0, 0.25, 0.5, 0.75, 1.0], "gamma": [None, 0.1, 1.0]}
+    grid = {"u": [0.0, 0.25, 0.5, 0.75, 1.0], "gamma": [None, 0.1, 1.0, "auto"]}
     search = GridSearchCV(KnownScore(), grid, cv=[(np.arange(3), np.arange(3, 6))]).fit(
         X_DUMMY
     )
     importance = _by_name(hyperparameter_importance(search, random_state=0))
     assert importance["u"] > 0.95
     assert importance["gamma"] < 0.02
+    params, _, names, spec = _candidates(search, None, "drop", None)
+    features, _ = _encode(params, names, spec)
+    gamma = features[names.index("gamma")]
+    assert gamma.values == [0.1, 1.0, None, "auto"]  # numbers, then as listed
+    assert not gamma.continuous
+
+
+def test_encoding_of_unhashable_and_estimator_choices():
+    """Estimators, lists and booleans are coded by value, True apart from 1."""
+    params = [
+        {"est": Ridge(alpha=1.0), "layers": [64, 32], "flag": True},
+        {"est": LinearRegression(), "layers": [16], "flag": 1},
+        {"est": Ridge(alpha=1.0), "layers": [64, 32], "flag": True},
+        {"est": Ridge(alpha=2.0), "layers": [16], "flag": 1},
+    ]
+    features, X = _encode(params, ["est", "flag", "layers"], None)
+    np.testing.assert_array_equal(X[:, 0], [0, 1, 0, 2])
+    np.testing.assert_array_equal(X[:, 1], [1, 0, 1, 0])  # the number 1 first
+    np.testing.assert_array_equal(X[:, 2], [0, 1, 0, 1])
+    assert all(not f.continuous for f in features)
 
 
 def test_unreadable_distribution_falls_back_to_data():
