@@ -1,7 +1,9 @@
 """Searches and cross-validation splitters."""
 
+from skhp.model_selection._evolution import EvolutionarySearchCV
 from skhp.model_selection._split import TimeSeriesGapSplit
 
 __all__ = [
+    "EvolutionarySearchCV",
     "TimeSeriesGapSplit",
 ]

@@ -197,6 +197,7 @@ class EvolutionaryOptimizer(BaseOptimizer):
         self.n_elites = n_elites
 
         self._design = None
+        self._last_told = ([], np.empty(0))
         self._observed = set()
         self._population = []
         self._brood = []
@@ -375,6 +376,8 @@ class EvolutionaryOptimizer(BaseOptimizer):
     # -- results arrive -----------------------------------------------------------
 
     def _observe(self, params, scores):
+        # The searches read a round's results from here for their history_.
+        self._last_told = (list(params), np.asarray(scores, dtype=float))
         for p, score in zip(params, scores, strict=True):
             key = self._space.key(p)
             if key in self._observed:
