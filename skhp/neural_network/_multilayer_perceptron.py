@@ -223,11 +223,13 @@ _REFERENCES = """\
 
 def _fill_docstring(cls):
     """Insert the shared parameter, attribute and notes text into a docstring."""
+    # Each placeholder line becomes the shared text and the blank line that
+    # separates numpydoc sections.
     cls.__doc__ = (
-        cls.__doc__.replace("    %(parameters)s\n", _SHARED_PARAMETERS)
-        .replace("    %(attributes)s\n", _SHARED_ATTRIBUTES)
-        .replace("    %(notes)s\n", _SHARED_NOTES)
-        .replace("    %(references)s\n", _REFERENCES)
+        cls.__doc__.replace("    %(parameters)s\n", _SHARED_PARAMETERS + "\n")
+        .replace("    %(attributes)s\n", _SHARED_ATTRIBUTES + "\n")
+        .replace("    %(notes)s\n", _SHARED_NOTES + "\n")
+        .replace("    %(references)s\n", _REFERENCES + "\n")
     )
     return cls
 
