@@ -480,6 +480,19 @@ class HyperparameterImportance:
     Returned by :func:`hyperparameter_importance`; not meant to be built by
     hand.
 
+    Parameters
+    ----------
+    names : list of str
+        The hyperparameters, in any order.
+    importances : ndarray of shape (n_params, n_repeats)
+        The importance of each hyperparameter per tree (or repeat).
+    std : ndarray of shape (n_params,)
+        The uncertainty of each mean importance.
+    method : str
+        The method that computed them.
+    n_candidates : int
+        Number of candidates they were computed from.
+
     Attributes
     ----------
     names : list of str

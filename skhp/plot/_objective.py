@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 from sklearn.utils import check_random_state
 
+from skhp._compat import Interval, StrOptions, validate_params
 from skhp.inspection import HyperparameterImportance, hyperparameter_importance
 from skhp.inspection._importance import (
     _candidates,
@@ -13,6 +14,7 @@ from skhp.inspection._importance import (
     _Surrogate,
 )
 from skhp.plot._base import _get_ax, _get_axes, _short_label
+from skhp.space import SearchSpace
 
 _IMPORTANCE_LABELS = {
     "fanova": "share of score variance (main effect)",
@@ -157,6 +159,20 @@ def _draw_discrete(ax, surrogate, j):
     ax.set_xlim(-0.5, len(codes) - 0.5)
 
 
+@validate_params(
+    {
+        "search": "no_validation",
+        "params": [str, list, tuple, None],
+        "n_top": [Interval(numbers.Integral, 1, None, closed="left")],
+        "ax": "no_validation",
+        "metric": [str, None],
+        "failed": [StrOptions({"drop", "worst"})],
+        "n_trees": [Interval(numbers.Integral, 1, None, closed="left")],
+        "space": [dict, list, SearchSpace, None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_objective(
     search,
     params=None,
@@ -195,8 +211,22 @@ def plot_objective(
     ax : matplotlib Axes or array-like of Axes, default=None
         One Axes per panel; None creates a figure with a row of panels.
 
-    metric, failed, n_trees, space, random_state
-        As in :func:`~skhp.inspection.hyperparameter_importance`.
+    metric : str, default=None
+        With several scoring metrics, the one to plot, as in
+        :func:`~skhp.inspection.hyperparameter_importance`.
+
+    failed : {"drop", "worst"}, default="drop"
+        What to do with failed candidates, as in
+        :func:`~skhp.inspection.hyperparameter_importance`.
+
+    n_trees : int, default=64
+        Number of trees of the surrogate random forest.
+
+    space : dict, list of dict or SearchSpace, default=None
+        The searched space; None means the search's own.
+
+    random_state : int, RandomState instance or None, default=None
+        Seed of the surrogate random forest.
 
     Returns
     -------
@@ -231,8 +261,6 @@ def plot_objective(
     >>> [ax.get_xlabel() for ax in axes]
     ['a', 'b']
     """
-    if not isinstance(n_top, numbers.Integral) or n_top < 1:
-        raise ValueError(f"n_top must be a positive integer; got {n_top!r} instead.")
     rng = check_random_state(random_state)
     candidates, scores, names, spec = _candidates(search, metric, failed, space)
     surrogate = _Surrogate(candidates, scores, names, spec, n_trees, rng)

@@ -11,6 +11,7 @@ from scipy.stats import loguniform, uniform
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import GridSearchCV, KFold, RandomizedSearchCV
 
+from skhp._compat import InvalidParameterError
 from skhp.inspection import hyperparameter_importance
 from skhp.model_selection import EvolutionarySearchCV, TimeSeriesGapSplit
 from skhp.plot import (
@@ -242,7 +243,7 @@ def test_plot_objective_params_and_ax(random_search):
         plot_objective(random_search, params=["gamma"])
     with pytest.raises(ValueError, match=r"one Axes per panel: 2 here; got 1"):
         plot_objective(random_search, ax=[ax])
-    with pytest.raises(ValueError, match=r"n_top must be a positive integer"):
+    with pytest.raises(InvalidParameterError, match=r"'n_top' parameter.*Got 0"):
         plot_objective(random_search, n_top=0)
 
 
