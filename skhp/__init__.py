@@ -5,12 +5,17 @@ Bayesian and evolutionary searches that are drop-ins for scikit-learn's
 cross-validation with a gap, and a numpy MLP trained with schedules.
 """
 
-from skhp.model_selection import EvolutionarySearchCV, TimeSeriesGapSplit
+from skhp.model_selection import (
+    BayesianSearchCV,
+    EvolutionarySearchCV,
+    TimeSeriesGapSplit,
+)
 from skhp.neural_network import MLPWithSchedulesClassifier, MLPWithSchedulesRegressor
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BayesianSearchCV",
     "EvolutionarySearchCV",
     "MLPWithSchedulesClassifier",
     "MLPWithSchedulesRegressor",

@@ -612,10 +612,12 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         if not retry:
             return
         if not history:
+            # The fits' errors are quoted, as scikit-learn's "All the fits
+            # failed" message does, so that the cause shows without a rerun.
             raise ValueError(
                 f"Every candidate failed on every fold ({len(retry)} candidates); "
                 "the estimator is probably misconfigured. Set error_score='raise' "
-                "to see the first error."
+                f"to see the first error. The last round's failures:\n{last_error}"
             ) from last_error
         warnings.warn(
             f"The {len(retry)} candidates of the last round failed on every fold "
