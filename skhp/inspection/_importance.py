@@ -246,8 +246,10 @@ def _make_feature(name, present, dims):
     else:
         log = _data_scale(distinct)
         low, high = min(distinct), max(distinct)
-    if log:
+    if log and low > 0:
         low, high = math.log(low), math.log(high)
+    else:
+        log = False
     return _Feature(name, low=float(low), high=float(high), log=log)
 
 
@@ -316,8 +318,8 @@ def _score_column(results, metric, search):
             )
     if metric not in metrics:
         raise ValueError(
-            f"metric={metric!r} is not a metric of the search; got none of "
-            f"'mean_test_{metric}' in cv_results_. Use one of {metrics}."
+            f"metric={metric!r} is not a metric of the search: cv_results_ has "
+            f"no 'mean_test_{metric}' column. Use one of {metrics}."
         )
     return f"mean_test_{metric}"
 
@@ -675,7 +677,10 @@ def hyperparameter_importance(
     have) get one more value, "absent", weighted by the share of candidates
     that lack them. Note that the functional ANOVA averages over every
     combination of values, including combinations that the space excludes;
-    the surrogate extrapolates there, as in the original method.
+    the surrogate extrapolates there, as in the original method. The absence
+    of a conditional hyperparameter is also confounded with the choice that
+    excludes it (``gamma`` is absent exactly when ``kernel="linear"``), and the
+    trees may credit that effect to either of the two.
 
     Categorical choices are coded 0 to k - 1 for the trees, so a split can
     only separate choices that are adjacent in that order; with many trees
