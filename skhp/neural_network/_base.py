@@ -609,9 +609,10 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
     def _warn_non_finite(self, loss):
         warnings.warn(
             f"Training stopped at epoch {self.n_iter_ + 1}: the training loss "
-            f"became {loss} (the weights diverged). The weights from the end of "
-            "the last epoch with a finite loss were kept. Lower the learning "
-            "rate, or scale the input (e.g. with StandardScaler).",
+            f"became {loss} (the weights diverged). The model keeps finite "
+            "weights: those of the best epoch with restore_best_weights=True, "
+            "else those of the last epoch with a finite loss. Lower the "
+            "learning rate, or scale the input (e.g. with StandardScaler).",
             ConvergenceWarning,
             stacklevel=6,
         )

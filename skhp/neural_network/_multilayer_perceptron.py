@@ -110,9 +110,11 @@ _SHARED_PARAMETERS = """\
         ``n_iter_no_change`` epochs if it is never reached.
 
     restore_best_weights : bool, default=True
-        Whether, at the end of ``fit``, the weights of the best epoch (by the
-        monitored value) replace those of the last epoch, also when the
-        training loss is monitored.
+        Whether, at the end of ``fit`` (whatever stopped it), the weights of
+        the best epoch by the monitored value replace those of the last
+        epoch. This also holds when the training loss is monitored; the
+        weights kept are those at the end of the best epoch, while its loss
+        is the mean over the epoch's batches.
 
     warm_start : bool, default=False
         Whether ``fit`` continues from the previous solution instead of
