@@ -5,6 +5,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -435,3 +437,44 @@ def test_parameter_free_model_is_the_averaged_iterate(reg_data):
     flat = np.concatenate([c.ravel() for c in reg.coefs_ + reg.intercepts_])
     np.testing.assert_allclose(flat, reg._solver.average)
     assert not np.allclose(flat, reg._solver.iterate)
+
+
+def test_batch_size_schedule_is_capped_by_memory_budget(clf_data):
+    """A batch-size schedule gets the memory one training sample costs."""
+    from skhp.neural_network._network import _Network
+
+    X, y = clf_data
+    per_sample = _Network([6, 8, 1], "relu", "logistic", np.float64).bytes_per_sample()
+    batch = GeometricBatchSize(initial_batch_size=64, memory_budget=10 * per_sample)
+    clf = _fit_quietly(
+        _small(MLPWithSchedulesClassifier, batch_size=batch, max_iter=3), X, y
+    )
+    assert clf.batch_size_curve_ == [10, 10, 10]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    sizes=st.lists(st.integers(1, 6), min_size=1, max_size=3),
+    activation=st.sampled_from(["relu", "tanh", "logistic", "identity"]),
+    solver=st.sampled_from(["sgd", "adam", "parameter_free"]),
+    n_classes=st.integers(2, 4),
+)
+def test_probabilities_are_finite_and_normalized(sizes, activation, solver, n_classes):
+    """Any architecture and solver predicts finite probabilities summing to 1."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 3))
+    y = np.arange(30) % n_classes
+    clf = _fit_quietly(
+        MLPWithSchedulesClassifier(
+            hidden_layer_sizes=sizes,
+            activation=activation,
+            solver=solver,
+            max_iter=3,
+            random_state=0,
+        ),
+        X,
+        y,
+    )
+    proba = clf.predict_proba(X)
+    assert proba.shape == (30, n_classes) and np.isfinite(proba).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
