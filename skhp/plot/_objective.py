@@ -285,7 +285,8 @@ def plot_objective(
             _draw_discrete(panel, surrogate, j)
         panel.set_xlabel(name)
         panel.set_title(f"{name}: importance {shares[j]:.2f}")
+        if panel is axes[0] or surrogate.features[j].absent_weight > 0:
+            panel.legend(loc="best", fontsize="small")
     results, _ = _read_results(search)
     axes[0].set_ylabel(_score_column(results, metric, search))
-    axes[0].legend(loc="best", fontsize="small")
     return axes

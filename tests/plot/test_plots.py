@@ -260,6 +260,18 @@ def test_plot_objective_conditional_parameter():
     labels = [line.get_label() for line in axes[0].lines]
     assert "when absent" in labels
     assert [t.get_text() for t in axes[1].get_xticklabels()] == ["a", "b"]
+    axes = plot_objective(search, params=["kind", "C"], n_trees=16, random_state=0)
+    assert "when absent" in [t.get_text() for t in axes[1].get_legend().get_texts()]
+
+
+def test_plot_objective_constant_scores():
+    """Scores that do not vary leave nothing to plot: a clear error."""
+    results = {
+        "params": [{"u": float(u)} for u in range(5)],
+        "mean_test_score": [1.0] * 5,
+    }
+    with pytest.raises(ValueError, match=r"surrogate is constant"):
+        plot_objective(results)
 
 
 def _spans(ax, color):
