@@ -155,7 +155,8 @@ def _draw_discrete(ax, surrogate, j):
         alpha=0.4,
         label="candidates",
     )
-    ax.set_xticks(np.arange(len(codes)), labels, rotation=30 if len(codes) > 4 else 0)
+    crowded = sum(len(label) + 2 for label in labels) > 40
+    ax.set_xticks(np.arange(len(codes)), labels, rotation=30 if crowded else 0)
     ax.set_xlim(-0.5, len(codes) - 0.5)
 
 
