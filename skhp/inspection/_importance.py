@@ -212,8 +212,23 @@ def _space_dimensions(spec):
     return dims
 
 
+def _is_number_sequence(value):
+    return (
+        isinstance(value, (tuple, list))
+        and len(value) > 0
+        and all(_is_number(v) for v in value)
+    )
+
+
 def _space_order(distinct, dims):
-    """Non-numeric values in the order the space lists them, numbers first."""
+    """Order of the choices given to the trees.
+
+    Numbers come first, in increasing order, then the other values in the
+    order the space lists them. Sequences of numbers (layer sizes) are ordered
+    by length then sum, so that the trees can group similar architectures.
+    """
+    if all(_is_number_sequence(v) for v in distinct):
+        return sorted(distinct, key=lambda v: (len(v), sum(float(u) for u in v)))
     choices = [c for d in dims if isinstance(d, Categorical) for c in d._choices()]
 
     def position(value):

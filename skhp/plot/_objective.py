@@ -155,8 +155,15 @@ def _draw_discrete(ax, surrogate, j):
         alpha=0.4,
         label="candidates",
     )
+    # Past a dozen choices, label every k-th one so that the labels stay legible.
+    step = max(1, int(np.ceil(len(labels) / 12)))
+    ticks = np.arange(0, len(codes), step)
+    labels = [labels[t] for t in ticks]
     crowded = sum(len(label) + 2 for label in labels) > 40
-    ax.set_xticks(np.arange(len(codes)), labels, rotation=30 if crowded else 0)
+    if crowded:
+        ax.set_xticks(ticks, labels, rotation=30, ha="right", rotation_mode="anchor")
+    else:
+        ax.set_xticks(ticks, labels)
     ax.set_xlim(-0.5, len(codes) - 0.5)
 
 

@@ -17,7 +17,7 @@ from skhp._compat import InvalidParameterError
 from skhp.inspection import HyperparameterImportance, hyperparameter_importance
 from skhp.inspection._importance import _candidates, _encode, _Feature, _TreeANOVA
 from skhp.model_selection import BayesianSearchCV, EvolutionarySearchCV
-from skhp.space import Real, SearchSpace
+from skhp.space import LayerSizes, Real, SearchSpace
 
 X_DUMMY = np.zeros((6, 1))
 
@@ -111,6 +111,40 @@ def test_skhp_searches(search_class):
     assert result.names == ["u", "flat"]
     assert importance["u"] > 0.8
     assert importance["flat"] < 0.1
+
+
+class KnownNetwork(BaseEstimator):
+    """An estimator whose score grows with its number of layers."""
+
+    def __init__(self, hidden_layer_sizes=(100,), alpha=1.0):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.alpha = alpha
+
+    def fit(self, X, y=None):
+        return self
+
+    def score(self, X, y=None):
+        return float(len(self.hidden_layer_sizes))
+
+
+def test_layer_sizes_are_ordered_by_depth():
+    """Architectures (tuples of layer sizes) are coded by depth, then size."""
+    search = EvolutionarySearchCV(
+        KnownNetwork(),
+        {"hidden_layer_sizes": LayerSizes(n_layers=(1, 3)), "alpha": uniform(0, 1)},
+        population_size=12,
+        n_generations=3,
+        cv=[(np.arange(3), np.arange(3, 6))],
+        random_state=0,
+    ).fit(X_DUMMY)
+    result = hyperparameter_importance(search, random_state=0)
+    params, _, names, spec = _candidates(search, None, "drop", None)
+    features, _ = _encode(params, names, spec)
+    layers = features[names.index("hidden_layer_sizes")]
+    depths = [len(v) for v in layers.values]
+    assert depths == sorted(depths)
+    assert result.names[0] == "hidden_layer_sizes"
+    assert result.importances_mean[0] > 0.9
 
 
 def test_tree_anova_matches_brute_force():
@@ -279,7 +313,7 @@ def test_encoding_of_unhashable_and_estimator_choices():
     features, X = _encode(params, ["est", "flag", "layers"], None)
     np.testing.assert_array_equal(X[:, 0], [0, 1, 0, 2])
     np.testing.assert_array_equal(X[:, 1], [1, 0, 1, 0])  # the number 1 first
-    np.testing.assert_array_equal(X[:, 2], [0, 1, 0, 1])
+    np.testing.assert_array_equal(X[:, 2], [1, 0, 1, 0])  # fewer layers first
     assert all(not f.continuous for f in features)
 
 

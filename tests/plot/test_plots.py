@@ -361,3 +361,14 @@ def test_plot_schedule_monitored():
     schedule = ReduceOnPlateau(0.1, factor=0.5, patience=2)
     ax = plot_schedule(schedule, 6, monitored=[1.0, 1.0, 1.0, 1.0, 1.0])
     assert ax.lines[0].get_ydata()[-1] < 0.1
+
+
+def test_plot_objective_many_choices_thins_labels():
+    """With many choices, every k-th is labelled so that labels stay legible."""
+    params = [{"name": f"choice-{i:02d}", "u": i / 30} for i in range(30)]
+    results = {"params": params, "mean_test_score": np.arange(30.0) % 7}
+    axes = plot_objective(results, params=["name"], n_trees=4, random_state=0)
+    labels = [t.get_text() for t in axes[0].get_xticklabels()]
+    assert len(labels) == 10
+    assert labels[:2] == ["choice-00", "choice-03"]
+    assert axes[0].get_xticklabels()[0].get_rotation() == 30
