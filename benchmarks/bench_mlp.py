@@ -104,10 +104,17 @@ def _matmul_floor(layer_units, n_samples, dtype, repeats):
     """Median seconds of only the epoch's matrix products, with numpy."""
     rng = np.random.default_rng(0)
     X = rng.standard_normal((BATCH, layer_units[0])).astype(dtype)
-    W = [rng.standard_normal(s).astype(dtype) for s in pairwise(layer_units)]
+    # Scaled random values: garbage from np.empty could hold NaN, infinities
+    # or subnormals, which slow some BLAS kernels down.
+    W = [
+        (rng.standard_normal(s) / np.sqrt(s[0])).astype(dtype)
+        for s in pairwise(layer_units)
+    ]
     acts = [np.empty((BATCH, u), dtype) for u in layer_units[1:]]
     grads = [np.empty_like(w) for w in W]
-    deltas = [np.empty((BATCH, u), dtype) for u in layer_units[1:]]
+    deltas = [
+        (0.01 * rng.standard_normal((BATCH, u))).astype(dtype) for u in layer_units[1:]
+    ]
     times = []
     for _ in range(repeats):
         tic = time.perf_counter()
