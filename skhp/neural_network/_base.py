@@ -572,7 +572,13 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
             and stopper.best_params is not None
             and stopper.best_epoch != self.n_iter_ - 1
         ):
-            model = stopper.best_params
+            if solver.model_params(params) is params:
+                # SGD and Adam predict with their iterate: continuing training
+                # (partial_fit) starts from the restored weights. DoG keeps
+                # its own iterate and restores its average only.
+                params[...] = stopper.best_params
+            else:
+                model = stopper.best_params
         # No copy: like scikit-learn's, the weights are updated in place by a
         # later partial_fit.
         self.coefs_, self.intercepts_ = (list(p) for p in net.unpack(model))

@@ -181,7 +181,7 @@ _SHARED_ATTRIBUTES = """\
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     n_layers_ : int
@@ -260,7 +260,7 @@ class MLPWithSchedulesClassifier(ClassifierMixin, BaseMLPWithSchedules):
     %(attributes)s
     See Also
     --------
-    sklearn.neural_network.MLPClassifier : scikit-learn's MLP classifier.
+    sklearn.neural_network.MLPClassifier : The MLP classifier of scikit-learn.
     MLPWithSchedulesRegressor : The regressor counterpart.
 
     Notes
@@ -523,7 +523,7 @@ class MLPWithSchedulesRegressor(RegressorMixin, BaseMLPWithSchedules):
     %(attributes)s
     See Also
     --------
-    sklearn.neural_network.MLPRegressor : scikit-learn's MLP regressor.
+    sklearn.neural_network.MLPRegressor : The MLP regressor of scikit-learn.
     MLPWithSchedulesClassifier : The classifier counterpart.
 
     Notes

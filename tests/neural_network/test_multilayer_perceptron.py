@@ -478,3 +478,14 @@ def test_probabilities_are_finite_and_normalized(sizes, activation, solver, n_cl
     proba = clf.predict_proba(X)
     assert proba.shape == (30, n_classes) and np.isfinite(proba).all()
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+
+
+def test_partial_fit_after_restored_fit_starts_from_restored_weights(clf_data):
+    """After restore_best_weights, partial_fit continues from the restored model."""
+    X, y = clf_data
+    clf = _small(MLPWithSchedulesClassifier, tol=1e9, n_iter_no_change=2).fit(X, y)
+    restored = [c.copy() for c in clf.coefs_]
+    flat = np.concatenate([c.ravel() for c in clf.coefs_ + clf.intercepts_])
+    np.testing.assert_array_equal(flat, clf._solver.iterate)
+    clf.set_params(learning_rate=1e-12).partial_fit(X, y)
+    np.testing.assert_allclose(clf.coefs_[0], restored[0], atol=1e-9)
