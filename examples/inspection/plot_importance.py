@@ -82,11 +82,11 @@ for ax, (method, result) in zip(axes, importances.items(), strict=True):
 # %%
 # Both methods agree that the two solver settings do not matter. They
 # disagree on ``gamma``. fANOVA gives it most of the variance; Spearman ranks
-# it barely above ``C``. A rank correlation measures how steadily the score
-# rises or falls along a hyperparameter, and accuracy is not monotone in the
-# kernel width: too narrow a kernel memorizes the training points, too wide
-# a one cannot bend around the classes, and the best values lie in between.
-# The rise on one side and the fall on the other partly cancel in a
+# it only a little above ``C``. A rank correlation measures how steadily the
+# score rises or falls along a hyperparameter, and accuracy is not monotone
+# in the kernel width: too narrow a kernel memorizes the training points, too
+# wide a one cannot bend around the classes, and the best values lie in
+# between. The rise on one side and the fall on the other partly cancel in a
 # correlation, not in a variance.
 #
 # The effects themselves
