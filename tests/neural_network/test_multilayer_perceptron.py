@@ -17,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from skhp import MLPWithSchedulesClassifier, MLPWithSchedulesRegressor
 from skhp.neural_network._base import _EarlyStopper
 from skhp.schedules import (
+    ConstantBatchSize,
     ExponentialDecay,
     GeometricBatchSize,
     OneCycle,
@@ -303,7 +304,11 @@ def test_sample_weight_equals_repetition(reg_data):
     X, y = X[:40], y[:40]
     weights = np.arange(40) % 3
     params = dict(
-        solver="sgd", momentum=0.0, batch_size=200, shuffle=False, max_iter=10
+        solver="sgd",
+        momentum=0.0,
+        batch_size=ConstantBatchSize(200),  # capped at n_samples: full batch
+        shuffle=False,
+        max_iter=10,
     )
     weighted = _fit_quietly(
         _small(MLPWithSchedulesRegressor, **params), X, y, sample_weight=weights
@@ -489,3 +494,12 @@ def test_partial_fit_after_restored_fit_starts_from_restored_weights(clf_data):
     np.testing.assert_array_equal(flat, clf._solver.iterate)
     clf.set_params(learning_rate=1e-12).partial_fit(X, y)
     np.testing.assert_allclose(clf.coefs_[0], restored[0], atol=1e-9)
+
+
+def test_batch_size_larger_than_data_warns_and_is_capped(clf_data):
+    """An int batch size above the number of samples warns and uses them all."""
+    X, y = clf_data
+    clf = _small(MLPWithSchedulesClassifier, batch_size=500, max_iter=2)
+    with pytest.warns(UserWarning, match="batch_size=500 is larger than the 120"):
+        _fit_quietly(clf, X, y)
+    assert clf.batch_size_curve_ == [120, 120]
