@@ -55,9 +55,6 @@ PENDING = {
     "skhp.callbacks.SearchState": {"EX01", "PR01"},
     "skhp.callbacks.SearchState.best_after_each_round": {"RT01"},
     "skhp.inspection.HyperparameterImportance": {"EX01"},
-    # The shared parameter text is inserted at the wrong indentation, so
-    # several parameters render as part of the one before them.
-    "skhp.model_selection.EvolutionarySearchCV": {"PR01"},
     "skhp.optimize.BaseOptimizer": {"EX01"},
     # One-line docstrings of the encoding methods of dimensions and spaces.
     "skhp.space.Categorical.decode": {"PR01", "RT01"},
@@ -79,14 +76,9 @@ PENDING = {
     "skhp.space.Integer.rvs": {"RT03"},
     "skhp.space.Integer.to_unit": {"PR01", "RT01"},
     "skhp.space.Integer.values": {"RT01"},
-    "skhp.space.LayerSizes.crossover": {"RT03"},
     "skhp.space.LayerSizes.decode": {"PR01", "RT01"},
     "skhp.space.LayerSizes.encode": {"PR01", "RT01"},
-    "skhp.space.LayerSizes.from_unit": {"PR01", "RT01"},
-    "skhp.space.LayerSizes.key": {"PR01", "RT01"},
     "skhp.space.LayerSizes.rvs": {"RT03"},
-    "skhp.space.LayerSizes.to_unit": {"PR01", "RT01"},
-    "skhp.space.LayerSizes.values": {"RT01"},
     "skhp.space.Real.decode": {"PR01", "RT01"},
     "skhp.space.Real.encode": {"PR01", "RT01"},
     "skhp.space.Real.from_unit": {"PR01", "RT01"},

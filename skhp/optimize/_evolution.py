@@ -257,7 +257,7 @@ class EvolutionaryOptimizer(BaseOptimizer):
                     break
             else:
                 break
-        return self._fill_random(out, n)
+        return out if len(out) == n else self._fill_random(out, n)
 
     def _parents(self):
         """The current population, or what was evaluated before there is one."""

@@ -102,6 +102,13 @@ class LayerSizes(Dimension):
         return f"LayerSizes(n_layers={n_layers!r}, units={units!r}, log={self.log!r})"
 
     def check(self, name):
+        """Raise an error naming ``name`` when the bounds are invalid.
+
+        Parameters
+        ----------
+        name : str
+            The hyperparameter this dimension describes, used in messages.
+        """
         _check_range(name, "n_layers", self.n_layers, "hidden layers")
         _check_range(name, "units", self.units, "units per layer")
         if not isinstance(self.log, (bool, np.bool_)):
@@ -134,9 +141,19 @@ class LayerSizes(Dimension):
         return 1 + self._max_layers
 
     def to_unit(self, values):
-        """Map architectures to unit coordinates, shape (n, 1 + max layers).
+        """Map architectures to unit coordinates.
 
         Layers an architecture does not have get a constant coordinate.
+
+        Parameters
+        ----------
+        values : list of tuple of int
+            Architectures of this dimension.
+
+        Returns
+        -------
+        U : ndarray of shape (n, 1 + max layers)
+            The number of layers, then each layer's size, on the unit interval.
         """
         U = np.full((len(values), self.n_unit), _INACTIVE)
         if len(values) == 0:
@@ -149,12 +166,22 @@ class LayerSizes(Dimension):
         return U
 
     def from_unit(self, U):
-        """Map unit coordinates (n, 1 + max layers) to architectures (tuples).
+        """Map unit coordinates to architectures.
 
         The first coordinate picks the number of layers ``k``, the next ``k``
         the layer sizes; the remaining ones are ignored. A 1-d array gives one
         coordinate per architecture, used for all of its coordinates: ``[0.0]``
         is the smallest architecture and ``[1.0]`` the largest.
+
+        Parameters
+        ----------
+        U : array-like of shape (n, 1 + max layers) or (n,)
+            Unit coordinates; values outside [0, 1] are clipped.
+
+        Returns
+        -------
+        values : list of tuple of int
+            Valid architectures.
         """
         U = np.asarray(U, dtype=float)
         if U.ndim == 1:
@@ -183,7 +210,18 @@ class LayerSizes(Dimension):
         )
 
     def key(self, value):
-        """A hashable key identifying an architecture: the tuple of its sizes."""
+        """A hashable key identifying an architecture.
+
+        Parameters
+        ----------
+        value : sequence of int
+            An architecture of this dimension.
+
+        Returns
+        -------
+        key : tuple of int
+            Its layer sizes as Python ints.
+        """
         return tuple(int(size) for size in value)
 
     @property
@@ -195,6 +233,11 @@ class LayerSizes(Dimension):
 
     def values(self):
         """All architectures, by number of layers then lexicographically.
+
+        Returns
+        -------
+        values : list of tuple of int
+            Every architecture of this dimension.
 
         Raises
         ------
@@ -289,6 +332,7 @@ class LayerSizes(Dimension):
         Returns
         -------
         child : tuple of int
+            An architecture of this dimension.
         """
         rng = check_random_state(random_state)
         parents = (tuple(first), tuple(second))
