@@ -181,7 +181,8 @@ print("candidates:", len(extended.cv_results_["params"]))
 try:
     make_search(checkpoint=checkpoint).set_params(estimator__kernel="poly").fit(X, y)
 except ValueError as error:
-    print(textwrap.fill(f"{type(error).__name__}: {error}", width=79))
+    message = str(error).replace(checkpoint, "search.json")
+    print(textwrap.fill(f"{type(error).__name__}: {message}", width=79))
 shutil.rmtree(checkpoint_dir)
 
 # %%
