@@ -65,9 +65,9 @@ distributions = {
 # %%
 # The Bayesian search reads the very same ``distributions`` dict as
 # ``RandomizedSearchCV``: a ``loguniform`` distribution becomes a log-scaled
-# real dimension. (``skhp.space.Real(1e-1, 1e3, log=True)`` says the same
-# thing explicitly.) Its first ``n_initial_points`` candidates fill the space
-# evenly; the remaining ones are proposed by the model.
+# real dimension, which ``Real(1e-1, 1e3, log=True)`` of :mod:`skhp.space`
+# would declare explicitly. Its first ``n_initial_points`` candidates fill
+# the space evenly; the remaining ones are proposed by the model.
 searches = {
     "grid": GridSearchCV(model, grid, cv=cv),
     "random": RandomizedSearchCV(
@@ -128,9 +128,10 @@ plt.show()
 # A single run of a random or Bayesian search depends on its seed. Repeating
 # both searches with a few seeds gives a fairer picture of what to expect
 # from a budget of 15 candidates on this problem. In two dimensions random
-# search is already a strong baseline and the two end close together; the
-# model earns more with more hyperparameters, larger budgets after the
-# initial design and fits costly enough that each one saved matters.
+# search is already a strong baseline and the two end close together; a
+# model of the scores pays off more with more hyperparameters, with larger
+# budgets after the initial design, and with fits costly enough that each one
+# saved matters.
 best = {"random": [], "bayesian": []}
 for seed in range(5):
     for name in best:

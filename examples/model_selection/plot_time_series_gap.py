@@ -103,8 +103,10 @@ print(f"{len(X_dev)} development rows, {len(X_future)} future rows")
 # Both test on the last 20 days of the development set, one day per fold,
 # each fold training on everything before it. The second leaves a gap of 24
 # rows, the length of the target's window: every training row then has a
-# target that ends before the test day starts, as it will in production,
-# where the latest complete target is the one that ended a day ago.
+# target that is known when the first forecast of the test day is made, as in
+# production, where the latest row with a known target is the one made a day
+# earlier.
+# sphinx_gallery_thumbnail_number = 2
 cv_no_gap = TimeSeriesGapSplit(n_splits=20, test_size=24, gap=0)
 cv_gap = TimeSeriesGapSplit(n_splits=20, test_size=24, gap=lookahead)
 

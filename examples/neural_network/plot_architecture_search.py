@@ -58,7 +58,8 @@ model = MLPWithSchedulesClassifier(max_iter=30, n_iter_no_change=5, random_state
 # ----------------
 # One to three hidden layers of 8 to 96 units each, drawn on a logarithmic
 # scale so that 8 to 16 units is as likely as 48 to 96. The learning rate and
-# the penalty are log-uniform too.
+# the penalty are log-uniform too. A few random draws show what the searched
+# values are: tuples of layer sizes, ready for ``hidden_layer_sizes``.
 space = {
     "hidden_layer_sizes": LayerSizes(n_layers=(1, 3), units=(8, 96)),
     "learning_rate": Real(1e-4, 1e-1, log=True),

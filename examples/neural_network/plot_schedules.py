@@ -153,6 +153,7 @@ for name, params in runs.items():
 # and the learning rate and batch size it actually used
 # (``learning_rate_curve_``, ``batch_size_curve_``): what the schedules
 # produced, read back from the training run.
+# sphinx_gallery_thumbnail_number = 2
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.8), layout="constrained")
 for name, model in models.items():
     epochs = np.arange(1, len(model.loss_curve_) + 1)
