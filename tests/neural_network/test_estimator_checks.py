@@ -5,6 +5,7 @@ from skhp.neural_network import MLPWithSchedulesClassifier, MLPWithSchedulesRegr
 
 
 def _expected_failures(estimator):
+    """Check name -> reason for checks expected to fail: none, on 1.6.1 and 1.9."""
     return {}
 
 
