@@ -95,8 +95,9 @@ for label, callbacks in stoppers.items():
 # An interruption
 # ---------------
 # A crash is simulated with a callback that raises an exception after the
-# fifth round, as a killed job would stop at any point. The checkpoint is
-# written before the callbacks run, so it holds all five rounds.
+# fifth round. The checkpoint is written at the end of every round, before the
+# callbacks run, so it holds all five rounds. (A job killed in the middle of a
+# round loses that round's fits: a checkpoint holds completed rounds.)
 checkpoint_dir = tempfile.mkdtemp()
 checkpoint = os.path.join(checkpoint_dir, "search.json")
 
@@ -188,7 +189,7 @@ shutil.rmtree(checkpoint_dir)
 # %%
 # The whole story in one plot: the resumed and extended search against the
 # uninterrupted one (the wide pale line). They coincide over the first twenty
-# candidates, ten of them replayed from the checkpoint.
+# candidates; the dotted line marks the crash.
 ax = plot_convergence(
     reference, extended, labels=["uninterrupted, 20", "resumed and extended, 30"]
 )
