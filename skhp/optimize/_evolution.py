@@ -11,7 +11,7 @@ from skhp.space import Categorical
 # Mutation scale (standard deviation of Gaussian steps in the unit encoding):
 # its start and the bounds the 1/5 success rule keeps it in. The lower bound
 # keeps integer genes able to move; the upper one keeps steps local.
-_SCALE_START = 0.2
+_SCALE_START = 0.1
 _SCALE_MIN = 0.01
 _SCALE_MAX = 0.5
 
