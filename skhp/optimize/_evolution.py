@@ -390,13 +390,15 @@ class EvolutionaryOptimizer(BaseOptimizer):
                 if mutated:
                     self._successes[0] += _fitness(score) > best_parent
                     self._successes[1] += 1
-        while len(self._brood) >= self.population_size:
+        if len(self._brood) >= self.population_size:
             self._next_generation()
 
     def _next_generation(self):
-        """Children replace the population; the elites survive."""
-        brood = self._brood[: self.population_size]
-        self._brood = self._brood[self.population_size :]
+        """Children replace the population; the elites survive.
+
+        Results told in one go beyond a generation (seeds, say) all compete.
+        """
+        brood, self._brood = self._brood, []
         elites = self._ranked(self._population + brood)[: self.n_elites]
         children = [c for c in self._ranked(brood) if not any(c is e for e in elites)]
         self._population = elites + children[: self.population_size - len(elites)]

@@ -260,6 +260,15 @@ def test_seeds_told_before_asking_count_towards_the_first_generation():
     assert opt.population[0] == {"x": 0.5}
 
 
+def test_many_results_told_at_once_all_compete():
+    """Told more results than a generation, the population keeps the best."""
+    opt = EvolutionaryOptimizer({"x": Real(0, 1)}, population_size=4, random_state=0)
+    seeds = [{"x": x} for x in np.linspace(0, 1, 12)]
+    opt.tell(seeds, [-abs(s["x"] - 0.5) for s in seeds])
+    assert opt.n_generations == 1
+    assert sorted(p["x"] for p in opt.population) == [s["x"] for s in seeds[4:8]]
+
+
 def test_architecture_search_changes_depth_and_width():
     """With LayerSizes, children add, drop and resize layers, all valid."""
     dim = LayerSizes(n_layers=(1, 4), units=(16, 256))
