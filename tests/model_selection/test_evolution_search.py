@@ -313,3 +313,29 @@ def test_integer_and_categorical_space_finds_the_best_region():
     history = search.history_["best_score"]
     assert history.max() >= history[0]
     assert search.best_score_ > 0.95
+
+
+def test_checkpoint_resumes_to_the_uninterrupted_search(tmp_path):
+    """More generations from a checkpoint give the same search as one long run."""
+    path = tmp_path / "search.json"
+    full = small_search().fit(X, y)
+    small_search(n_generations=2, checkpoint=path).fit(X, y)
+    resumed = small_search(checkpoint=path).fit(X, y)
+    assert resumed.cv_results_["params"] == full.cv_results_["params"]
+    np.testing.assert_allclose(
+        resumed.cv_results_["mean_test_score"], full.cv_results_["mean_test_score"]
+    )
+    np.testing.assert_allclose(
+        resumed.history_["diversity"], full.history_["diversity"]
+    )
+
+
+def test_initial_results_seed_the_first_generation():
+    """Earlier results are listed first and bred from, not fitted again."""
+    earlier = small_search(n_generations=2).fit(X, y)
+    search = small_search(n_generations=1, initial_results=earlier.cv_results_)
+    search.fit(X, y)
+    generations = search.cv_results_["generation"].tolist()
+    assert generations == [-1] * 10 + [0] * 5
+    assert search.history_["generation"].tolist() == [0]
+    assert search.best_score_ >= earlier.best_score_
