@@ -22,6 +22,9 @@ _ACQUISITIONS = ("ei", "ucb", "pi")
 # quasi-random ones, and how many of the best observations they surround.
 _LOCAL_SHARE = 0.5
 _N_INCUMBENTS = 5
+# Standard deviations of the Gaussian steps that make those neighbours, in the
+# unit cube: from fine exploitation to a wider look around.
+_LOCAL_SCALES = (0.02, 0.1, 0.25)
 # Candidates refined by gradient ascent in their continuous columns, and the
 # iterations spent on them.
 _N_REFINE = 4
@@ -243,6 +246,22 @@ class BayesianOptimizer(BaseOptimizer):
         self._surrogate = (self.n_observed, gp)
         return gp
 
+    def _prediction_surrogate(self):
+        """The surrogate of the current observations, leaving the state alone.
+
+        The optimizer's own fit is reused when it is current; otherwise a fit
+        is made aside, from a generator of its own, so that calling
+        :meth:`predict` never changes the candidates proposed later.
+        """
+        if self._surrogate is not None and self._surrogate[0] == self.n_observed:
+            return self._surrogate[1]
+        state = (self._surrogate, self._theta, self._n_fits, self._rng)
+        self._rng = np.random.RandomState(self.n_observed)
+        try:
+            return self._fit_surrogate()
+        finally:
+            self._surrogate, self._theta, self._n_fits, self._rng = state
+
     def _acquire(self, mean, std, best):
         if self.acquisition == "ei":
             return log_expected_improvement(mean, std, best, self.xi)
@@ -292,7 +311,7 @@ class BayesianOptimizer(BaseOptimizer):
         top = gp._X[order[:_N_INCUMBENTS]]
         n_local = int(_LOCAL_SHARE * self.n_candidates)
         rows = top[self._rng.randint(len(top), size=n_local)]
-        scale = self._rng.choice([0.02, 0.1, 0.25], size=(n_local, 1))
+        scale = self._rng.choice(_LOCAL_SCALES, size=(n_local, 1))
         local = rows + scale * self._rng.normal(size=rows.shape)
         # Some neighbours also redraw a few columns outright, so that they reach
         # other categories, integers far away and other sub-spaces.
@@ -402,6 +421,6 @@ class BayesianOptimizer(BaseOptimizer):
                 "The surrogate needs at least one finite score; tell results first."
             )
         with _single_threaded_blas():
-            gp = self._fit_surrogate()
+            gp = self._prediction_surrogate()
             mean, std = gp.predict(self._space.encode(list(params)))
         return mean * gp._y_std + gp._y_mean, std * gp._y_std

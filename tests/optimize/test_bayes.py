@@ -321,3 +321,17 @@ def test_minimize_with_bayes_finds_branin_minimum():
     assert res.fun - BRANIN_MIN < 0.05
     assert res.nfev == 40
     assert isinstance(res.optimizer, BayesianOptimizer)
+
+
+def test_predict_does_not_change_later_proposals():
+    """Calling predict between steps leaves the sequence of candidates alone."""
+    histories = []
+    for probe in (False, True):
+        opt = BayesianOptimizer(BRANIN_SPACE, n_initial_points=4, random_state=2)
+        while opt.n_observed < 10:
+            if probe and opt.n_observed >= 4:
+                opt.predict([{"x": 0.0, "y": 0.0}])
+            params = opt.ask()
+            opt.tell(params, [-branin(p) for p in params])
+        histories.append(opt.params_history)
+    assert histories[0] == histories[1]
