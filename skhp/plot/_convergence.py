@@ -100,7 +100,7 @@ def plot_convergence(*searches, ax=None, labels=None, metric=None):
         )
     ax.set_xlabel("evaluations")
     ax.set_ylabel(f"best {key} so far")
-    ax.legend()
+    ax.legend(fontsize="small")
     return ax
 
 
@@ -147,6 +147,24 @@ def _generation_stats(search, metric):
         "mean": np.array(mean),
         "std": np.array(std),
     }, key
+
+
+def _legend_below(ax, handles, labels):
+    """A legend under the x label, at a fixed distance whatever the axes' size."""
+    from matplotlib.transforms import offset_copy
+
+    # An offset in points rather than in axes fractions: a fraction of a small
+    # panel would put the legend over its own tick labels and x label.
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-36, units="points")
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        bbox_transform=below,
+        ncol=2,
+        fontsize="small",
+    )
 
 
 def plot_evolution(search, ax=None, *, metric=None, show_diversity=True):
@@ -208,7 +226,7 @@ def plot_evolution(search, ax=None, *, metric=None, show_diversity=True):
     (mean,) = ax.plot(g, stats["mean"], marker="o", markersize=3, label="mean")
     # The band is mean ± std, clipped at the generation's best: with skewed
     # scores mean + std can exceed every score, which would mislead.
-    ax.fill_between(
+    band = ax.fill_between(
         g,
         stats["mean"] - stats["std"],
         np.fmin(stats["mean"] + stats["std"], stats["best"]),
@@ -216,7 +234,7 @@ def plot_evolution(search, ax=None, *, metric=None, show_diversity=True):
         alpha=0.2,
         label="mean ± std",
     )
-    ax.plot(
+    (best_so_far,) = ax.plot(
         g,
         np.fmax.accumulate(stats["best"]),
         drawstyle="steps-post",
@@ -225,20 +243,25 @@ def plot_evolution(search, ax=None, *, metric=None, show_diversity=True):
         color="black",
         label="best so far",
     )
-    ax.plot(g, stats["best"], marker="o", markersize=3, label="best of generation")
+    (best,) = ax.plot(
+        g, stats["best"], marker="o", markersize=3, label="best of generation"
+    )
     ax.set_xlabel("generation")
     ax.set_ylabel(key)
-    handles, labels = ax.get_legend_handles_labels()
+    # The mean and its band share one entry, so that two columns suffice and
+    # the legend stays about as wide as a small panel of a user's grid.
+    handles = [(band, mean), best_so_far, best]
+    labels = ["mean ± std", "best so far", "best of generation"]
     if show_diversity and "diversity" in stats:
         twin = ax.twinx()
-        twin.plot(
+        (diversity,) = twin.plot(
             g, stats["diversity"], color="tab:gray", linestyle=":", label="diversity"
         )
         twin.set_ylabel("diversity")
         twin.set_ylim(bottom=0)
-        more = twin.get_legend_handles_labels()
-        handles, labels = handles + more[0], labels + more[1]
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3)
+        handles.append(diversity)
+        labels.append("diversity")
+    _legend_below(ax, handles, labels)
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -69,7 +69,10 @@ def plot_importance(importance, ax=None):
     if not isinstance(importance, HyperparameterImportance):
         importance = hyperparameter_importance(importance)
     n = len(importance.names)
-    ax = _get_ax(ax, figsize=(6.4, 1.2 + 0.4 * n))
+    # The bars keep about 4 inches beside the longest name (10-point text is
+    # about 0.08 inch a character), so that a pipeline's long names fit.
+    longest = max(map(len, importance.names), default=0)
+    ax = _get_ax(ax, figsize=(max(6.4, 4 + 0.08 * longest), 1.4 + 0.4 * n))
     y = np.arange(n)[::-1]
     ax.barh(
         y,
@@ -82,8 +85,8 @@ def plot_importance(importance, ax=None):
     ax.set_xlabel(_IMPORTANCE_LABELS[importance.method])
     ax.set_xlim(left=0)
     ax.set_title(
-        f"Hyperparameter importance ({importance.method}, "
-        f"{importance.n_candidates} candidates)"
+        f"Hyperparameter importance\n{importance.method}, "
+        f"{importance.n_candidates} candidates"
     )
     return ax
 
@@ -291,8 +294,10 @@ def plot_objective(
             _draw_continuous(panel, surrogate, j)
         else:
             _draw_discrete(panel, surrogate, j)
+        # The x label names the hyperparameter; repeating the name in the title
+        # would make long names (a pipeline's step__param) collide.
         panel.set_xlabel(name)
-        panel.set_title(f"{name}: importance {shares[j]:.2f}")
+        panel.set_title(f"importance {shares[j]:.2f}")
         if panel is axes[0] or surrogate.features[j].absent_weight > 0:
             panel.legend(loc="best", fontsize="small")
     results, _ = _read_results(search)

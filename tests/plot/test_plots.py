@@ -1,5 +1,6 @@
 """Tests of the plotting functions: what each one draws, checked on Agg."""
 
+import itertools
 import subprocess
 import sys
 
@@ -372,3 +373,55 @@ def test_plot_objective_many_choices_thins_labels():
     assert len(labels) == 10
     assert labels[:2] == ["choice-00", "choice-03"]
     assert axes[0].get_xticklabels()[0].get_rotation() == 30
+
+
+def _long_named_results(n=40, seed=0):
+    """Results of a pipeline-like search whose parameter names are long."""
+    rng = np.random.RandomState(seed)
+    names = [f"histgradientboostingregressor__{p}" for p in ("learning_rate", "l2")]
+    names += ["histgradientboostingregressor__max_features"]
+    P = rng.uniform(size=(n, 3))
+    params = [dict(zip(names, row, strict=True)) for row in P]
+    scores = -4 * (P[:, 0] - 0.5) ** 2 + P[:, 1] + 0.5 * P[:, 2]
+    return {"params": params, "mean_test_score": scores}
+
+
+def _inside(inner, outer):
+    return (
+        inner.x0 >= outer.x0 - 1
+        and inner.x1 <= outer.x1 + 1
+        and inner.y0 >= outer.y0 - 1
+        and inner.y1 <= outer.y1 + 1
+    )
+
+
+def test_plot_objective_titles_of_long_names_do_not_collide():
+    """Side-by-side panels of long parameter names have titles that do not overlap."""
+    axes = plot_objective(_long_named_results(), n_top=3, n_trees=8, random_state=0)
+    axes[0].figure.canvas.draw()
+    boxes = [ax.title.get_window_extent() for ax in axes]
+    for left, right in itertools.pairwise(boxes):
+        assert left.x1 < right.x0
+    assert all(ax.get_xlabel().startswith("histgradient") for ax in axes)
+
+
+def test_plot_importance_title_fits_its_figure_with_long_names():
+    """The figure plot_importance creates holds its title and its long names."""
+    result = hyperparameter_importance(_long_named_results(), n_trees=8, random_state=0)
+    ax = plot_importance(result)
+    figure = ax.figure
+    figure.canvas.draw()
+    assert _inside(ax.title.get_window_extent(), figure.bbox)
+    for label in ax.get_yticklabels():
+        assert _inside(label.get_window_extent(), figure.bbox)
+
+
+@pytest.mark.parametrize("layout", ["constrained", "tight"])
+def test_plot_evolution_legend_clears_a_small_panel(evolution_search, layout):
+    """In a panel of a user's grid the legend sits below the x label, in the figure."""
+    figure, axes = plt.subplots(2, 2, figsize=(8, 6), layout=layout)
+    ax = plot_evolution(evolution_search, ax=axes[0, 1])
+    figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 < ax.xaxis.label.get_window_extent().y0
+    assert _inside(legend, figure.bbox)
