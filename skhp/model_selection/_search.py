@@ -31,6 +31,11 @@ from skhp.callbacks import SearchState
 from skhp.model_selection import _checkpoint
 from skhp.space import SearchSpace
 
+#: Lowest ``verbose`` level that prints one line per round.
+VERBOSE_ROUND = 1
+#: Lowest ``verbose`` level handed over to scikit-learn's per-fit messages.
+VERBOSE_FITS = 2
+
 _SHARED_PARAMETERS = """\
     estimator : estimator object
         An object of that type is instantiated for each candidate. This is
@@ -74,7 +79,11 @@ _SHARED_EVALUATION_PARAMETERS = """\
         ``KFold(shuffle=True)`` without a ``random_state``) is an error.
 
     verbose : int, default=0
-        Controls the verbosity: the higher, the more messages.
+        Controls the verbosity. 0 prints nothing; 1 prints one line per round
+        (its number, the candidates evaluated so far, the best score and the
+        time elapsed); 2 adds scikit-learn's messages (the fits of each round,
+        then one line per fit) and 3 each fit's scores, as in
+        :class:`~sklearn.model_selection.RandomizedSearchCV`.
 
     pre_dispatch : int or str, default="2*n_jobs"
         Controls the number of jobs dispatched during parallel execution, as in
@@ -108,6 +117,8 @@ _SHARED_EVALUATION_PARAMETERS = """\
         A JSON file the search writes atomically after every round. Fitting
         again with the same path, data and settings resumes: nothing evaluated
         is fitted again and the result is the same as an uninterrupted run. A
+        search that had finished fits its last round again, since
+        scikit-learn reports only a search that fitted something. A
         checkpoint of another search, estimator, space or data is refused.
 
     initial_results : dict, default=None
@@ -416,8 +427,9 @@ class BaseOptimizerSearchCV(BaseSearchCV):
             )
         replay = list(stored["rounds"]) if stored is not None else []
         if stored is not None and stored["finished"]:
-            # At least one round must be evaluated for scikit-learn to report the
-            # search, so a finished search evaluates its last round again.
+            # XXX: scikit-learn's BaseSearchCV.fit reports a search only after
+            # evaluate_candidates fitted something, so a finished search fits its
+            # last round again instead of reading it from the checkpoint.
             replay = replay[:-1]
 
         search_ctx = None
@@ -534,7 +546,7 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         try:
             # Level 1 prints one line per round (see _should_stop); scikit-learn's
             # own messages start at level 2.
-            self.verbose = 0 if verbose == 1 else verbose
+            self.verbose = verbose if verbose >= VERBOSE_FITS else 0
             evaluate_candidates(params, **kwargs)
         except ValueError as exc:
             if self.error_score == "raise" or not _all_fits_failed(exc):
@@ -593,7 +605,7 @@ class BaseOptimizerSearchCV(BaseSearchCV):
             rounds=np.array([row.round for row, _ in history], dtype=int),
             params=[row.params for row, _ in history],
         )
-        if self.verbose > 0:
+        if self.verbose >= VERBOSE_ROUND:
             print(
                 f"[{type(self).__name__}] {self._round_column} {n_rounds}: "
                 f"{len(history)} candidates evaluated, best score "

@@ -473,3 +473,56 @@ def test_clone_and_params_round_trip():
     assert type(cloned.pop("estimator")) is type(params.pop("estimator"))
     assert cloned == params
     assert params["batch_size"] == 2 and params["kappa"] == 3.0
+
+
+class InterruptedLogisticRegression(LogisticRegression):
+    """LogisticRegression that raises KeyboardInterrupt at a given fit."""
+
+    n_fits = 0
+    interrupt_at = None
+
+    def fit(self, X, y, sample_weight=None):
+        type(self).n_fits += 1
+        if type(self).n_fits == type(self).interrupt_at:
+            raise KeyboardInterrupt
+        return super().fit(X, y, sample_weight)
+
+
+def test_interrupted_search_resumes_to_the_uninterrupted_one(tmp_path):
+    """A search stopped by Ctrl-C resumes from its checkpoint without refitting."""
+    path = tmp_path / "search.json"
+    make = InterruptedLogisticRegression
+    reference = small_search(estimator=make(), n_iter=8, batch_size=2).fit(X_CLF, Y_CLF)
+
+    # Round 0 is 3 candidates and round 1 is 2, on 3 folds: fit 20 is in round 2.
+    make.n_fits, make.interrupt_at = 0, 20
+    search = small_search(estimator=make(), n_iter=8, batch_size=2, checkpoint=path)
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X_CLF, Y_CLF)
+    make.n_fits, make.interrupt_at = 0, None
+    search.fit(X_CLF, Y_CLF)
+
+    assert make.n_fits == (8 - 5) * 3 + 1  # the last rounds, then the refit
+    assert search.cv_results_["params"] == reference.cv_results_["params"]
+    np.testing.assert_array_equal(
+        search.cv_results_["mean_test_score"], reference.cv_results_["mean_test_score"]
+    )
+    assert search.best_params_ == reference.best_params_
+
+
+def test_initial_results_from_a_randomized_search():
+    """A RandomizedSearchCV's candidates seed the model and are not refitted."""
+    make = InterruptedLogisticRegression
+    earlier = RandomizedSearchCV(
+        LogisticRegression(),
+        {"C": loguniform(1e-3, 1e2), "fit_intercept": [True, False]},
+        n_iter=4,
+        cv=3,
+        random_state=0,
+    ).fit(X_CLF, Y_CLF)
+    make.n_fits = 0
+    search = small_search(estimator=make(), initial_results=earlier.cv_results_)
+    search.fit(X_CLF, Y_CLF)
+    assert make.n_fits == 6 * 3 + 1
+    assert search.cv_results_["round"].tolist()[:4] == [-1] * 4
+    assert search.cv_results_["params"][:4] == earlier.cv_results_["params"]

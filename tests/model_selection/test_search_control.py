@@ -9,6 +9,7 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV
 
 from skhp.callbacks import NoImprovementStopper, ScoreThresholdStopper
+from skhp.model_selection import _checkpoint
 from skhp.model_selection._search import BaseOptimizerSearchCV
 from skhp.optimize import BaseOptimizer
 from skhp.space import Real
@@ -186,6 +187,41 @@ def test_checkpoint_of_another_search_is_refused(tmp_path, change, match):
         LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path).fit(
             X, y + 1
         )
+
+
+def test_checkpoint_of_other_data_shape_is_refused(tmp_path):
+    """Data with another number of features is named as the mismatch."""
+    path = tmp_path / "search.json"
+    LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path).fit(X, y)
+    search = LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path)
+    CountingRidge.n_fits = 0
+    with pytest.raises(ValueError, match="different search: its data shape"):
+        search.fit(X[:, :4], y)
+    assert CountingRidge.n_fits == 0
+
+
+def test_interrupted_write_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    """A KeyboardInterrupt while a checkpoint is written leaves the last one whole."""
+    path = tmp_path / "search.json"
+    dump, calls = json.dump, []
+
+    def dump_then_interrupt(obj, f):
+        calls.append(1)
+        if len(calls) < 2:
+            return dump(obj, f)
+        f.write(json.dumps(obj)[:50])  # half a file, then the user presses Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_checkpoint.json, "dump", dump_then_interrupt)
+    search = LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path)
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+    monkeypatch.undo()
+    assert [p.name for p in tmp_path.iterdir()] == ["search.json"]
+    assert len(json.loads(path.read_text())["rounds"]) == 1
+
+    reference = LocalSearchCV(CountingRidge(), SPACE, random_state=0).fit(X, y)
+    assert _summary(search.fit(X, y)) == _summary(reference)
 
 
 @pytest.mark.parametrize("content", ["{", '{"format": "other"}', ""])
