@@ -11,7 +11,11 @@ import numpy as np
 class SearchState:
     """What a search callback sees after each round.
 
-    Attributes
+    The search builds one after every round and passes it to each of its
+    ``callbacks``; a callback returns True to end the search. The fields are
+    also the attributes of the state, which is immutable.
+
+    Parameters
     ----------
     n_rounds : int
         Rounds completed (generations for an evolutionary search).
@@ -26,6 +30,26 @@ class SearchState:
         The round in which each candidate was proposed.
     params : list of dict
         The candidates, in evaluation order.
+
+    Examples
+    --------
+    A callback is any callable taking the state, here one that stops once
+    two rounds have passed without a score above 0.9:
+
+    >>> import numpy as np
+    >>> from skhp.callbacks import SearchState
+    >>> def stop_when_stuck(state):
+    ...     best = state.best_after_each_round()
+    ...     return len(best) >= 2 and bool(np.all(best[-2:] <= 0.9))
+    >>> state = SearchState(n_rounds=3, n_evaluated=6, elapsed=2.5,
+    ...                     scores=np.array([0.7, 0.8, 0.85, np.nan, 0.9, 0.6]),
+    ...                     rounds=np.array([0, 0, 1, 1, 2, 2]), params=[{}] * 6)
+    >>> state.best_score
+    0.9
+    >>> state.best_after_each_round().tolist()
+    [0.8, 0.85, 0.9]
+    >>> stop_when_stuck(state)
+    True
     """
 
     n_rounds: int
@@ -42,7 +66,14 @@ class SearchState:
         return float(finite.max()) if len(finite) else math.nan
 
     def best_after_each_round(self):
-        """Best finite score after each completed round (NaN before the first)."""
+        """Best finite score after each completed round.
+
+        Returns
+        -------
+        best : ndarray of shape (n_rounds,)
+            The best finite score of the rounds up to each one; NaN while no
+            candidate has a finite score.
+        """
         best, out = -np.inf, []
         for r in range(self.n_rounds):
             in_round = self.scores[(self.rounds == r) & np.isfinite(self.scores)]

@@ -530,6 +530,31 @@ class HyperparameterImportance:
         The method used.
     n_candidates : int
         Number of candidates the importance was computed from.
+
+    See Also
+    --------
+    hyperparameter_importance : The function that computes it.
+    skhp.plot.plot_importance : Draws it as a bar chart.
+
+    Examples
+    --------
+    Its representation is a table, most important hyperparameter first:
+
+    >>> import numpy as np
+    >>> from skhp.inspection import hyperparameter_importance
+    >>> rng = np.random.RandomState(0)
+    >>> params = [{"depth": int(d), "lr": float(lr)}
+    ...           for d, lr in zip(rng.randint(1, 6, 30), rng.uniform(size=30))]
+    >>> scores = [p["depth"] / 5 + 0.1 * rng.uniform() for p in params]
+    >>> results = {"params": params, "mean_test_score": scores}
+    >>> result = hyperparameter_importance(results, method="spearman")
+    >>> result
+    HyperparameterImportance(method='spearman', n_candidates=30)
+      parameter  importance     std
+      depth           0.971   0.011
+      lr              0.138   0.194
+    >>> result.names
+    ['depth', 'lr']
     """
 
     def __init__(self, names, importances, std, method, n_candidates):

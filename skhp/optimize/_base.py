@@ -27,6 +27,32 @@ class BaseOptimizer:
         The search space.
     random_state : int, RandomState instance or None, default=None
         Seed or generator; every random draw of the strategy comes from it.
+
+    See Also
+    --------
+    BayesianOptimizer : The Gaussian-process strategy.
+    EvolutionaryOptimizer : The evolutionary strategy.
+
+    Examples
+    --------
+    A random search is the smallest strategy: it only tops up its proposals
+    with new random candidates, which the base class keeps unique.
+
+    >>> from skhp.optimize import BaseOptimizer
+    >>> from skhp.space import Integer
+    >>> class RandomOptimizer(BaseOptimizer):
+    ...     def _propose(self, n):
+    ...         return self._fill_random([], n)
+    >>> opt = RandomOptimizer({"k": Integer(1, 3)}, random_state=0)
+    >>> for _ in range(3):
+    ...     params = opt.ask()
+    ...     opt.tell(params, [-((params[0]["k"] - 2) ** 2)])
+    >>> opt.params_history
+    [{'k': 3}, {'k': 1}, {'k': 2}]
+    >>> opt.best_params
+    {'k': 2}
+    >>> opt.ask()  # all three candidates are taken
+    []
     """
 
     def __init__(self, space, *, random_state=None):

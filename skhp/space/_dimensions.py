@@ -21,6 +21,20 @@ class Dimension:
     Subclasses define the unit encoding (``n_unit``, ``to_unit``, ``from_unit``),
     the surrogate encoding (``n_columns``, ``encode``, ``decode``, by default the
     unit encoding), membership, a hashable ``key`` per value and ``cardinality``.
+
+    Examples
+    --------
+    Every dimension maps its values to the unit interval and back, which is
+    how the optimizers of :mod:`skhp.optimize` see it:
+
+    >>> from skhp.space import Dimension, Integer
+    >>> depth = Integer(1, 4)
+    >>> isinstance(depth, Dimension)
+    True
+    >>> depth.rvs(5, random_state=1)
+    [2, 3, 1, 2, 1]
+    >>> depth.from_unit(depth.to_unit([2, 3]))
+    [2, 3]
     """
 
     #: Number of unit-interval coordinates that describe one value.
@@ -62,16 +76,40 @@ class Dimension:
         Returns
         -------
         values : list
+            ``n`` values of this dimension.
         """
         rng = check_random_state(random_state)
         return self.from_unit(rng.uniform(size=(n, self.n_unit)))
 
     def encode(self, values):
-        """Encode values as rows of the surrogate's unit-cube features."""
+        """Encode values as rows of the surrogate's unit-cube features.
+
+        Parameters
+        ----------
+        values : list
+            Values of this dimension.
+
+        Returns
+        -------
+        Z : ndarray of shape (n, n_columns)
+            One row per value, by default its unit encoding.
+        """
         return self.to_unit(values)
 
     def decode(self, Z):
-        """Turn rows of the surrogate encoding back into valid values."""
+        """Turn rows of the surrogate encoding back into valid values.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n, n_columns)
+            Rows of the surrogate encoding, possibly off the encoding of any
+            value (an optimizer's proposal).
+
+        Returns
+        -------
+        values : list
+            The nearest value of this dimension for each row.
+        """
         return self.from_unit(Z)
 
     def _as_unit_matrix(self, U):
@@ -154,7 +192,18 @@ class Real(Dimension):
         return float(self.low), float(self.high)
 
     def to_unit(self, values):
-        """Map values to the unit interval, as an array of shape (n, 1)."""
+        """Map values to the unit interval, linearly or by their logarithm.
+
+        Parameters
+        ----------
+        values : list of float
+            Values between the bounds.
+
+        Returns
+        -------
+        U : ndarray of shape (n, 1)
+            The unit coordinate of each value.
+        """
         x = np.asarray(values, dtype=float).reshape(-1, 1)
         if self.log:
             x = np.log(x)
@@ -162,7 +211,18 @@ class Real(Dimension):
         return (x - lo) / (hi - lo)
 
     def from_unit(self, U):
-        """Map unit-interval coordinates (n, 1) to values (a list of floats)."""
+        """Map unit-interval coordinates to values.
+
+        Parameters
+        ----------
+        U : array-like of shape (n, 1) or (n,)
+            Unit coordinates; values outside [0, 1] are clipped.
+
+        Returns
+        -------
+        values : list of float
+            Values between the bounds; 0 and 1 map to the bounds exactly.
+        """
         lo, hi = self._scale()
         u = self._as_unit_matrix(U)[:, 0]
         x = lo + u * (hi - lo)
@@ -180,7 +240,18 @@ class Real(Dimension):
         )
 
     def key(self, value):
-        """A hashable key identifying ``value`` within this dimension."""
+        """A hashable key identifying ``value`` within this dimension.
+
+        Parameters
+        ----------
+        value : float
+            A value of this dimension.
+
+        Returns
+        -------
+        key : float
+            The value as a Python float.
+        """
         return float(value)
 
     @property
@@ -249,7 +320,18 @@ class Integer(Dimension):
         return lo, hi
 
     def to_unit(self, values):
-        """Map integers to the unit interval, as an array of shape (n, 1)."""
+        """Map integers to the centres of their shares of the unit interval.
+
+        Parameters
+        ----------
+        values : list of int
+            Integers between the bounds.
+
+        Returns
+        -------
+        U : ndarray of shape (n, 1)
+            The unit coordinate of each integer.
+        """
         x = np.asarray(values, dtype=float).reshape(-1, 1)
         if self.log:
             x = np.log(x)
@@ -257,7 +339,18 @@ class Integer(Dimension):
         return (x - lo) / (hi - lo)
 
     def from_unit(self, U):
-        """Map unit-interval coordinates (n, 1) to integers (a list of ints)."""
+        """Map unit-interval coordinates to the integers owning them.
+
+        Parameters
+        ----------
+        U : array-like of shape (n, 1) or (n,)
+            Unit coordinates; values outside [0, 1] are clipped.
+
+        Returns
+        -------
+        values : list of int
+            Integers between the bounds.
+        """
         lo, hi = self._edges()
         x = lo + self._as_unit_matrix(U)[:, 0] * (hi - lo)
         if self.log:
@@ -271,7 +364,18 @@ class Integer(Dimension):
         return float(value) == int(value) and self.low <= value <= self.high
 
     def key(self, value):
-        """A hashable key identifying ``value`` within this dimension."""
+        """A hashable key identifying ``value`` within this dimension.
+
+        Parameters
+        ----------
+        value : int
+            A value of this dimension (``3.0`` counts as ``3``).
+
+        Returns
+        -------
+        key : int
+            The value as a Python int.
+        """
         return int(value)
 
     @property
@@ -280,7 +384,13 @@ class Integer(Dimension):
         return int(self.high) - int(self.low) + 1
 
     def values(self):
-        """All values, in increasing order."""
+        """All values, in increasing order.
+
+        Returns
+        -------
+        values : list of int
+            Every integer from ``low`` to ``high``.
+        """
         return list(range(int(self.low), int(self.high) + 1))
 
 
@@ -377,7 +487,24 @@ class Categorical(Dimension):
         return len(self._choices())
 
     def index(self, value):
-        """Position of ``value`` among the choices; ValueError when absent."""
+        """Position of ``value`` among the choices.
+
+        Parameters
+        ----------
+        value : object
+            One of the choices, or an equal object (an estimator with the same
+            parameters counts as the same choice).
+
+        Returns
+        -------
+        index : int
+            Its position in ``choices``.
+
+        Raises
+        ------
+        ValueError
+            When ``value`` is not one of the choices.
+        """
         choices = self._choices()
         for i, choice in enumerate(choices):
             if value is choice:
@@ -392,26 +519,70 @@ class Categorical(Dimension):
         return clone(choice) if _is_estimator(choice) else choice
 
     def to_unit(self, values):
-        """Map choices to the centres of equal bins of the unit interval."""
+        """Map choices to the centres of equal bins of the unit interval.
+
+        Parameters
+        ----------
+        values : list
+            Choices of this dimension.
+
+        Returns
+        -------
+        U : ndarray of shape (n, 1)
+            The centre of each choice's bin.
+        """
         k = len(self._choices())
         idx = np.array([self.index(v) for v in values], dtype=float)
         return ((idx + 0.5) / k).reshape(-1, 1)
 
     def from_unit(self, U):
-        """Map unit-interval coordinates (n, 1) to choices by equal bins."""
+        """Map unit-interval coordinates to choices by equal bins.
+
+        Parameters
+        ----------
+        U : array-like of shape (n, 1) or (n,)
+            Unit coordinates; values outside [0, 1] are clipped.
+
+        Returns
+        -------
+        values : list
+            The choice of each coordinate's bin, estimators cloned.
+        """
         k = len(self._choices())
         idx = np.minimum((self._as_unit_matrix(U)[:, 0] * k).astype(int), k - 1)
         return [self._materialize(i) for i in idx]
 
     def encode(self, values):
-        """One-hot encode choices, shape (n, n_choices)."""
+        """One-hot encode choices.
+
+        Parameters
+        ----------
+        values : list
+            Choices of this dimension.
+
+        Returns
+        -------
+        Z : ndarray of shape (n, n_choices)
+            A 1 in the column of each value's choice, 0 elsewhere.
+        """
         Z = np.zeros((len(values), self.n_columns))
         for row, value in enumerate(values):
             Z[row, self.index(value)] = 1.0
         return Z
 
     def decode(self, Z):
-        """Decode one-hot (or scored) rows by their largest column."""
+        """Decode one-hot (or scored) rows by their largest column.
+
+        Parameters
+        ----------
+        Z : array-like of shape (n, n_choices)
+            One-hot rows, or one score per choice.
+
+        Returns
+        -------
+        values : list
+            The choice of each row's largest column, estimators cloned.
+        """
         Z = np.asarray(Z, dtype=float).reshape(-1, self.n_columns)
         return [self._materialize(i) for i in np.argmax(Z, axis=1)]
 
@@ -423,7 +594,18 @@ class Categorical(Dimension):
         return True
 
     def key(self, value):
-        """A hashable key identifying ``value``: its position among the choices."""
+        """A hashable key identifying ``value``: its position among the choices.
+
+        Parameters
+        ----------
+        value : object
+            One of the choices.
+
+        Returns
+        -------
+        key : int
+            Its position in ``choices``, hashable even for an unhashable choice.
+        """
         return self.index(value)
 
     @property
@@ -432,5 +614,11 @@ class Categorical(Dimension):
         return len(self._choices())
 
     def values(self):
-        """All choices (estimators cloned)."""
+        """All choices, in their order.
+
+        Returns
+        -------
+        values : list
+            The choices, estimators cloned.
+        """
         return [self._materialize(i) for i in range(self.cardinality)]

@@ -176,6 +176,11 @@ class SearchSpace:
     def enumerate(self):
         """Every candidate of a finite space, sub-space by sub-space.
 
+        Returns
+        -------
+        params : list of dict
+            All ``cardinality`` candidates.
+
         Raises
         ------
         ValueError
@@ -191,7 +196,13 @@ class SearchSpace:
         return out
 
     def continuous_columns(self):
-        """Boolean mask of the encoding's columns that hold a Real dimension."""
+        """Boolean mask of the encoding's columns that hold a Real dimension.
+
+        Returns
+        -------
+        mask : ndarray of shape (n_features,), dtype=bool
+            True in the columns of :class:`Real` dimensions.
+        """
         mask = np.zeros(self.n_features, dtype=bool)
         for _, dim, _, cols in self._blocks:
             mask[cols] = isinstance(dim, Real)
@@ -199,6 +210,16 @@ class SearchSpace:
 
     def subspace_index(self, params):
         """Index of the first sub-space that contains ``params``.
+
+        Parameters
+        ----------
+        params : dict
+            A candidate, as a dict of name -> value.
+
+        Returns
+        -------
+        s : int
+            The position of its sub-space in ``subspaces``.
 
         Raises
         ------
@@ -220,7 +241,19 @@ class SearchSpace:
         return True
 
     def key(self, params):
-        """A hashable key that identifies a candidate within the space."""
+        """A hashable key that identifies a candidate within the space.
+
+        Parameters
+        ----------
+        params : dict
+            A candidate of this space.
+
+        Returns
+        -------
+        key : tuple
+            Its sub-space, then each value's key in name order; equal
+            candidates have equal keys.
+        """
         s = self.subspace_index(params)
         sub = self.subspaces[s]
         return (s, *(dim.key(params[name]) for name, dim in sub.items()))
@@ -236,7 +269,7 @@ class SearchSpace:
         return counts
 
     def subspace_from_unit(self, s, U):
-        """Candidates of sub-space ``s`` from unit coordinates.
+        """Map unit coordinates to candidates of sub-space ``s``.
 
         Parameters
         ----------
@@ -249,6 +282,7 @@ class SearchSpace:
         Returns
         -------
         params : list of dict
+            One candidate per row of ``U``.
         """
         U = np.atleast_2d(np.asarray(U, dtype=float))
         sub = self.subspaces[s]
@@ -259,7 +293,21 @@ class SearchSpace:
         return [{name: columns[name][i] for name in sub} for i in range(len(U))]
 
     def subspace_to_unit(self, s, params):
-        """Unit coordinates (n, n_unit) of candidates of sub-space ``s``."""
+        """Map candidates of sub-space ``s`` to unit coordinates.
+
+        Parameters
+        ----------
+        s : int
+            The sub-space.
+        params : list of dict
+            Candidates of that sub-space.
+
+        Returns
+        -------
+        U : ndarray of shape (n, n_unit)
+            The dimensions' coordinates side by side, in the sub-space's
+            (sorted) name order.
+        """
         sub = self.subspaces[s]
         parts = [dim.to_unit([p[name] for p in params]) for name, dim in sub.items()]
         if not parts:
@@ -267,7 +315,18 @@ class SearchSpace:
         return np.hstack(parts)
 
     def n_unit(self, s):
-        """Number of unit coordinates of sub-space ``s``."""
+        """Number of unit coordinates of sub-space ``s``.
+
+        Parameters
+        ----------
+        s : int
+            The sub-space.
+
+        Returns
+        -------
+        n_unit : int
+            The sum of its dimensions' ``n_unit``.
+        """
         return sum(dim.n_unit for dim in self.subspaces[s].values())
 
     def sample(self, n, random_state=None):
@@ -283,6 +342,7 @@ class SearchSpace:
         Returns
         -------
         params : list of dict
+            ``n`` candidates, each from a sub-space drawn uniformly.
         """
         rng = self._rng(random_state)
         subs = rng.randint(len(self.subspaces), size=n)
@@ -357,10 +417,13 @@ class SearchSpace:
         Parameters
         ----------
         Z : array-like of shape (n, n_features)
+            Rows of the encoding, possibly off the encoding of any candidate
+            (a surrogate's proposal).
 
         Returns
         -------
         params : list of dict
+            The nearest valid candidate of each row.
         """
         Z = np.atleast_2d(np.asarray(Z, dtype=float))
         n_sub = len(self.subspaces)
@@ -385,6 +448,7 @@ class SearchSpace:
         Parameters
         ----------
         estimator : estimator instance
+            The estimator the space will be searched on, a pipeline included.
 
         Raises
         ------
