@@ -27,6 +27,7 @@ import warnings
 from itertools import pairwise
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as ticker
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
@@ -136,6 +137,11 @@ points = ax.scatter(
 )
 fig.colorbar(points, ax=ax, label="generation", ticks=range(search.n_rounds_))
 ax.set_xscale("log")
+# Ticks at 1, 2 and 5 times each power of ten, written out: the default labels
+# of the minor ticks (2x10^3, 3x10^3...) run into each other.
+ax.xaxis.set_major_locator(ticker.LogLocator(subs=(1, 2, 5)))
+ax.xaxis.set_major_formatter(ticker.StrMethodFormatter("{x:,.0f}"))
+ax.xaxis.set_minor_formatter(ticker.NullFormatter())
 ax.set_xlabel("number of weights (marker size: number of hidden layers)")
 ax.set_ylabel("mean CV accuracy")
 ax.set_ylim(0.85, 1.0)
