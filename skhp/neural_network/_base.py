@@ -257,6 +257,8 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
             self.intercepts_.append(intercept.astype(dtype, copy=False))
         self.n_iter_ = 0
         self.t_ = 0
+        # Stays None if the very first epoch diverges.
+        self.loss_ = None
         for name in (
             "loss_curve_",
             "validation_scores_",
@@ -339,15 +341,24 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
         """Fresh schedule states for fit; persistent ones for partial_fit."""
         if incremental and hasattr(self, "_schedule_states"):
             return self._schedule_states
-        states = {
-            "learning_rate": schedules["learning_rate"].start(self.max_iter),
-            "momentum": schedules["momentum"].start(self.max_iter),
-            "batch_size": schedules["batch_size"].start(
-                self.max_iter,
-                n_samples=n_train,
-                bytes_per_sample=float(net.bytes_per_sample()),
-            ),
-        }
+        states = {}
+        for name, schedule in schedules.items():
+            run = {}
+            if name == "batch_size":
+                run = {
+                    "n_samples": n_train,
+                    "bytes_per_sample": float(net.bytes_per_sample()),
+                }
+            try:
+                states[name] = schedule.start(self.max_iter, **run)
+            except (TypeError, ValueError) as exc:
+                # The schedule's message names its own argument only; the same
+                # schedule class may be given to several estimator parameters.
+                error = TypeError if isinstance(exc, TypeError) else ValueError
+                raise error(
+                    f"The {name!r} parameter holds an invalid schedule (its "
+                    f"arguments are searchable as {name}__<argument>): {exc}"
+                ) from exc
         if incremental:
             self._schedule_states = states
         elif hasattr(self, "_schedule_states"):
@@ -453,7 +464,7 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
         self._finish(net, params, model, solver, stopper, stop_reason, incremental)
 
     def _run_epoch(self, net, solver, params, grad, train, settings, rng):
-        """One pass over the training data; returns its loss (inf if diverged).
+        """One epoch over the training data; returns its loss (NaN or inf: diverged).
 
         The loss is the weighted mean of the batch losses, each computed before
         its update, plus the L2 penalty at the end of the epoch.
@@ -476,7 +487,7 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
             Xb, yb, swb = self._batch(net, X, y, sample_weight, order, start, stop)
             batch_loss = net.loss_and_gradient(param_views, grad_views, Xb, yb, swb)
             if not math.isfinite(batch_loss):
-                return math.inf
+                return batch_loss
             loss_sum += batch_loss
             if self.alpha > 0:
                 add_scaled(coef_grad, coef_params, l2_scale, chunk)

@@ -126,8 +126,8 @@ _SHARED_PARAMETERS = """\
 """
 
 _SHARED_ATTRIBUTES = """\
-    loss_ : float
-        Training loss of the last epoch.
+    loss_ : float or None
+        Training loss of the last epoch; None if the first epoch diverged.
 
     best_loss_ : float or None
         Monitored loss at the best epoch: the training loss, or the

@@ -20,7 +20,9 @@ from skhp.schedules import (
     ConstantBatchSize,
     ExponentialDecay,
     GeometricBatchSize,
+    GrowBatchSizeOnPlateau,
     OneCycle,
+    ReduceOnPlateau,
     StepDecay,
 )
 
@@ -128,6 +130,47 @@ def test_schedules_drive_learning_rate_momentum_and_batch_size(clf_data):
     np.testing.assert_allclose(clf.momentum_curve_, momentum.preview(6))
     expected = batch.preview(6, n_samples=120, bytes_per_sample=1.0)
     assert clf.batch_size_curve_ == list(np.minimum(expected, 120))
+
+
+@pytest.mark.parametrize("monitor", ["loss", "validation_loss", "validation_score"])
+def test_plateau_schedules_react_to_the_monitored_value(clf_data, monitor):
+    """Plateau-driven schedules follow the monitored value, a score negated."""
+    X, y = clf_data
+    # Every epoch after the first is a plateau for both schedules, so the
+    # learning rate falls and the batch grows each epoch if they see the value.
+    lr = ReduceOnPlateau(
+        initial_value=0.01, factor=0.5, patience=1, threshold=10.0, threshold_mode="abs"
+    )
+    batch = GrowBatchSizeOnPlateau(initial_batch_size=4, patience=1, threshold=10.0)
+    # This one drops only when the value fails to improve: it tells the
+    # direction of a score apart.
+    momentum = ReduceOnPlateau(initial_value=0.9, factor=0.5, patience=1)
+    clf = _fit_quietly(
+        _small(
+            MLPWithSchedulesClassifier,
+            learning_rate=lr,
+            batch_size=batch,
+            momentum=momentum,
+            early_stopping=monitor != "loss",
+            monitor=monitor,
+            n_iter_no_change=None,
+            max_iter=8,
+        ),
+        X,
+        y,
+    )
+    monitored = {
+        "loss": clf.loss_curve_,
+        "validation_loss": clf.validation_loss_curve_,
+        "validation_score": -np.asarray(clf.validation_scores_),
+    }[monitor]
+    np.testing.assert_allclose(clf.learning_rate_curve_, lr.preview(8, monitored))
+    assert clf.learning_rate_curve_[-1] < clf.learning_rate_curve_[0]
+    np.testing.assert_allclose(clf.momentum_curve_, momentum.preview(8, monitored))
+    # validation_fraction=0.1 holds out 12 of the 120 samples.
+    n_train = 120 if monitor == "loss" else 108
+    assert clf.batch_size_curve_ == list(batch.preview(8, monitored, n_samples=n_train))
+    assert clf.batch_size_curve_[-1] > clf.batch_size_curve_[0]
 
 
 def test_refit_replays_the_same_run(clf_data):
@@ -281,6 +324,24 @@ def test_divergence_keeps_finite_weights(reg_data):
     assert np.isfinite(reg.predict(X)).all()
 
 
+def test_divergence_in_the_first_epoch_keeps_the_initial_weights(reg_data):
+    """A first epoch that diverges leaves the initial weights and no loss."""
+    X, y = reg_data
+    params = dict(solver="sgd", momentum=0.0, batch_size=10)
+    reg = _small(MLPWithSchedulesRegressor, learning_rate=1e8, **params)
+    with pytest.warns(ConvergenceWarning, match="epoch 1: the training loss became"):
+        reg.fit(X * 1e3, y * 1e3)
+    assert reg.stop_reason_ == "non_finite_loss" and reg.n_iter_ == 0
+    assert reg.loss_ is None and reg.loss_curve_ == [] and reg.best_epoch_ is None
+    # The initial weights depend on random_state only, not on the learning rate.
+    untrained = _fit_quietly(
+        _small(MLPWithSchedulesRegressor, learning_rate=1e-300, max_iter=1, **params),
+        X,
+        y,
+    )
+    np.testing.assert_allclose(reg.coefs_[0], untrained.coefs_[0])
+
+
 @pytest.mark.parametrize("solver", ["sgd", "adam", "parameter_free"])
 def test_float32_stays_float32(solver, clf_data):
     """float32 input trains and predicts in float32 end to end."""
@@ -419,6 +480,33 @@ def test_bad_parameters_fail_at_fit(params, match, clf_data):
     clf = _small(MLPWithSchedulesClassifier, **params)
     with pytest.raises((ValueError, TypeError), match=match):
         clf.fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (
+            {"learning_rate": ExponentialDecay(decay=2.0)},
+            r"'learning_rate' parameter holds an invalid schedule.*'decay' parameter "
+            r"of ExponentialDecay",
+        ),
+        (
+            {"momentum": ExponentialDecay(decay=2.0)},
+            r"'momentum' parameter holds an invalid schedule.*momentum__<argument>",
+        ),
+        (
+            {"batch_size": GeometricBatchSize(memory_budget=1.0)},
+            r"'batch_size' parameter holds an invalid schedule.*'memory_budget'",
+        ),
+    ],
+)
+def test_invalid_schedule_arguments_name_the_estimator_parameter(
+    params, match, clf_data
+):
+    """A schedule's bad argument fails at fit naming the parameter holding it."""
+    X, y = clf_data
+    with pytest.raises(ValueError, match=match):
+        _small(MLPWithSchedulesClassifier, **params).fit(X, y)
 
 
 def test_schedule_giving_bad_momentum_fails(clf_data):
