@@ -103,6 +103,37 @@ def test_sgd_nesterov_and_plain_momentum_converge():
         assert _quadratic_descent(_SGD(10, np.float64, nesterov=nesterov), 0.1) < 1e-3
 
 
+def test_sgd_steps_match_their_formulas():
+    """Plain momentum adds the velocity, Nesterov's adds momentum * v - lr * g."""
+    lr, momentum = 0.1, 0.9
+    grads = [np.array([1.0, -2.0]), np.array([0.5, 4.0])]
+    for nesterov in (False, True):
+        solver = _SGD(2, np.float64, nesterov=nesterov)
+        x, expected, velocity = np.zeros(2), np.zeros(2), np.zeros(2)
+        for g in grads:
+            velocity = momentum * velocity - lr * g
+            expected += momentum * velocity - lr * g if nesterov else velocity
+            solver.step(x, g.copy(), lr, momentum)
+        np.testing.assert_allclose(x, expected)
+
+
+def test_adam_steps_match_the_bias_corrected_formula():
+    """Adam's update, with a changing beta_1, matches Kingma & Ba's formula."""
+    lr, beta_2, eps = 0.01, 0.999, 1e-8
+    solver = _Adam(2, np.float64, beta_2=beta_2, epsilon=eps)
+    x, expected = np.zeros(2), np.zeros(2)
+    m, v, beta_1_power = np.zeros(2), np.zeros(2), 1.0
+    steps = [(np.array([1.0, -2.0]), 0.9), (np.array([0.5, 4.0]), 0.8)]
+    for t, (g, beta_1) in enumerate(steps, start=1):
+        beta_1_power *= beta_1
+        m = beta_1 * m + (1 - beta_1) * g
+        v = beta_2 * v + (1 - beta_2) * g**2
+        step = lr * np.sqrt(1 - beta_2**t) / (1 - beta_1_power)
+        expected -= step * m / (np.sqrt(v) + eps)
+        solver.step(x, g.copy(), lr, beta_1)
+    np.testing.assert_allclose(x, expected, rtol=1e-12)
+
+
 def test_adam_converges_on_quadratic():
     """Adam approaches a quadratic's minimum."""
     solver = _Adam(10, np.float64, beta_2=0.999, epsilon=1e-8)
