@@ -144,6 +144,40 @@ def save(path, payload):
         raise
 
 
+# What every cross-validation record of a checkpoint holds (train_scores too
+# with return_train_score).
+_RECORD_FIELDS = ("test_scores", "n_test_samples", "fit_time", "score_time")
+
+
+def _check_layout(data):
+    """Raise unless ``data`` has the layout that :func:`save` writes.
+
+    A file can be valid JSON and still be damaged (edited by hand, or written
+    by a newer skhp); its errors then surface here, as one clear message,
+    instead of as a KeyError deep inside the resumed search.
+    """
+    if not isinstance(data["fingerprint"], dict):
+        raise ValueError("its fingerprint is not a mapping")
+    if not isinstance(data["finished"], bool):
+        raise ValueError("its 'finished' flag is not a boolean")
+    if not isinstance(data["rounds"], list):
+        raise ValueError("its rounds are not a list")
+    for i, entry in enumerate(data["rounds"]):
+        keys, records = entry["keys"], entry["records"]
+        if not isinstance(keys, list) or not all(isinstance(k, list) for k in keys):
+            raise ValueError(f"the candidates of round {i} are not lists")
+        if records is None:
+            continue
+        if not isinstance(records, list) or not all(
+            isinstance(r, dict) and all(f in r for f in _RECORD_FIELDS) for r in records
+        ):
+            raise ValueError(f"the records of round {i} are incomplete")
+        if len(keys) == 0 or len(records) % len(keys):
+            raise ValueError(
+                f"round {i} has {len(records)} records for {len(keys)} candidates"
+            )
+
+
 def load(path, expected):
     """Read a checkpoint, or None when ``path`` does not exist yet.
 
@@ -163,9 +197,11 @@ def load(path, expected):
             raise ValueError("not an skhp search checkpoint of a known version")
         rounds = data["rounds"]
         rng_state_from_json(data["rng_state"])
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        _check_layout(data)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        reason = f"it lacks the field {exc}" if isinstance(exc, KeyError) else exc
         raise ValueError(
-            f"The checkpoint {path!r} is corrupted or truncated ({exc}). Delete it "
+            f"The checkpoint {path!r} is corrupted or truncated ({reason}). Delete it "
             "to start the search afresh, or give another checkpoint path."
         ) from None
     for field, value in expected.items():

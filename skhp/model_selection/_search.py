@@ -518,8 +518,14 @@ class BaseOptimizerSearchCV(BaseSearchCV):
                 "afresh."
             )
         records = entry["records"]
+        n_splits = len(self._fixed_cv.folds)
+        if records is not None and len(records) != len(rows) * n_splits:
+            raise ValueError(
+                f"The checkpoint {self.checkpoint!r} is corrupted: round "
+                f"{round_index} holds {len(records)} records for {len(rows)} "
+                f"candidates on {n_splits} folds. Delete it to start afresh."
+            )
         if records is not None:
-            n_splits = len(self._fixed_cv.folds)
             self._injected += [
                 (row, records[i * n_splits : (i + 1) * n_splits])
                 for i, row in enumerate(rows)

@@ -235,6 +235,54 @@ def test_corrupted_checkpoint_is_a_clear_error(tmp_path, content):
     assert CountingRidge.n_fits == 0
 
 
+def _drop(field):
+    def damage(data):
+        del data[field]
+
+    return damage
+
+
+def _set_round(field, value):
+    def damage(data):
+        data["rounds"][1][field] = value
+
+    return damage
+
+
+def _cut_records(data):
+    data["rounds"][1]["records"] = data["rounds"][1]["records"][:-1]
+
+
+def _three_folds_as_two(data):
+    # Records still a multiple of the candidates, but not of this search's folds.
+    data["rounds"][0]["records"] = data["rounds"][0]["records"][:6]
+
+
+@pytest.mark.parametrize(
+    "damage, match",
+    [
+        (_drop("fingerprint"), "lacks the field 'fingerprint'"),
+        (_drop("finished"), "lacks the field 'finished'"),
+        (_set_round("keys", 3), "candidates of round 1 are not lists"),
+        (_set_round("records", [{}]), "records of round 1 are incomplete"),
+        (_cut_records, "round 1 has 8 records for 3 candidates"),
+        (_three_folds_as_two, "round 0 holds 6 records for 3 candidates on 3 folds"),
+    ],
+)
+def test_damaged_checkpoint_is_a_clear_error(tmp_path, damage, match):
+    """Valid JSON with a damaged layout is refused as corrupted, not a KeyError."""
+    path = tmp_path / "search.json"
+    LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path).fit(X, y)
+    data = json.loads(path.read_text())
+    damage(data)
+    path.write_text(json.dumps(data))
+    search = LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path)
+    CountingRidge.n_fits = 0
+    with pytest.raises(ValueError, match=rf"checkpoint .* corrupted.*{match}"):
+        search.fit(X, y)
+    assert CountingRidge.n_fits == 0
+
+
 def test_checkpoint_is_plain_json(tmp_path):
     """The file is JSON with candidates stored as space keys, never as objects."""
     path = tmp_path / "search.json"
