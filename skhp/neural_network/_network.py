@@ -93,9 +93,17 @@ class _Network:
         return flat
 
     def bytes_per_sample(self):
-        """Memory the training buffers take per sample of a batch."""
-        n_values = self.layer_units[0] + 2 * self.layer_units[-1]
-        n_values += 2 * sum(self.layer_units[1:]) + sum(self.layer_units[1:-1])
+        """Memory the training buffers take per sample of a batch, at most.
+
+        Per row of a batch: the gathered input, target and sample weight, the
+        pre-activations and deltas of every layer, the hidden layers'
+        derivative scratch, the ones and per-sample losses, plus the output
+        sized temporaries of the loss (counted in the dtype, so a boolean relu
+        mask is overestimated).
+        """
+        units = self.layer_units
+        n_values = units[0] + 2 * units[-1] + 3
+        n_values += 2 * sum(units[1:]) + sum(units[1:-1])
         return n_values * self.dtype.itemsize
 
     # -- training passes ----------------------------------------------------

@@ -88,6 +88,19 @@ def test_pack_unpack_roundtrip():
         assert np.shares_memory(a, flat)
 
 
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+@pytest.mark.parametrize("layer_units", [[6, 8, 1], [5, 4, 3, 10]])
+def test_bytes_per_sample_covers_the_training_buffers(activation, layer_units):
+    """The memory a batch-size schedule budgets covers every reserved buffer."""
+    net = _Network(layer_units, activation, "logistic", np.float32)
+    batch_size = 16
+    net.reserve(batch_size, layer_units[0], layer_units[-1], weighted=True)
+    buffers = [*net._z, *net._delta, *net._mask, net._ones, net._sample_loss]
+    buffers += [net.X_buffer, net.y_buffer, net.sw_buffer]
+    reserved = sum(buffer.nbytes for buffer in buffers)
+    assert reserved <= batch_size * net.bytes_per_sample()
+
+
 def _quadratic_descent(solver, lr, n_steps=200):
     """Minimize ||x - target||^2 / 2 and return the final distance."""
     target = np.linspace(-1, 1, 10)
