@@ -109,6 +109,19 @@ def key_from_json(data):
     return tuple(key_from_json(k) if isinstance(k, list) else k for k in data)
 
 
+_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+_NUMERIC_FIELDS = ("test_scores", "train_scores", "fit_time", "score_time")
+
+
+def _numbers(value):
+    """Inverse of the strings :func:`_plain` writes for non-finite floats."""
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, str) and value in _NON_FINITE.values():
+        return float(value)
+    return value
+
+
 def _plain(value):
     """Cross-validation records as JSON-safe data."""
     if isinstance(value, dict):
@@ -118,7 +131,9 @@ def _plain(value):
     if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
         return int(value)
     if isinstance(value, (np.floating, float)):
-        return float(value)
+        # Strict JSON has no NaN or infinity (a failed fit scores NaN): they are
+        # written as strings, so that any JSON reader accepts the file.
+        return float(value) if math.isfinite(value) else _NON_FINITE[repr(float(value))]
     if value is None or isinstance(value, (str, bool)):
         return value
     raise TypeError(
@@ -134,7 +149,7 @@ def save(path, payload):
     fd, tmp = tempfile.mkstemp(prefix=".skhp-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w") as f:
-            json.dump(_plain(payload), f)
+            json.dump(_plain(payload), f, allow_nan=False)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -214,6 +229,10 @@ def load(path, expected):
             )
     for entry in rounds:
         entry["keys"] = [key_from_json(k) for k in entry["keys"]]
+        for record in entry["records"] or ():
+            for field in _NUMERIC_FIELDS:
+                if field in record:
+                    record[field] = _numbers(record[field])
     return data
 
 

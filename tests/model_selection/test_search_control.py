@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 from sklearn.datasets import make_regression
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV
 
@@ -205,10 +206,10 @@ def test_interrupted_write_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
     path = tmp_path / "search.json"
     dump, calls = json.dump, []
 
-    def dump_then_interrupt(obj, f):
+    def dump_then_interrupt(obj, f, **kwargs):
         calls.append(1)
         if len(calls) < 2:
-            return dump(obj, f)
+            return dump(obj, f, **kwargs)
         f.write(json.dumps(obj)[:50])  # half a file, then the user presses Ctrl-C
         raise KeyboardInterrupt
 
@@ -291,6 +292,35 @@ def test_checkpoint_is_plain_json(tmp_path):
     assert data["format"] == "skhp-search-checkpoint" and data["finished"]
     assert [len(r["keys"]) for r in data["rounds"]] == [3, 3, 3, 3]
     assert all(isinstance(k[1], float) for r in data["rounds"] for k in r["keys"])
+
+
+class FragileRidge(CountingRidge):
+    """CountingRidge whose fits fail for a large alpha."""
+
+    def fit(self, X, y, sample_weight=None):
+        if self.alpha > 10:
+            raise ValueError("alpha too large")
+        return super().fit(X, y, sample_weight)
+
+
+def _no_constants(name):
+    raise ValueError(f"{name} is not strict JSON")
+
+
+def test_failed_candidates_are_strict_json_and_resume_as_nan(tmp_path):
+    """Failed fits (NaN scores) are written as strict JSON and read back as NaN."""
+    path = tmp_path / "search.json"
+    search = LocalSearchCV(FragileRidge(), SPACE, random_state=0, checkpoint=path)
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    first = _summary(search)
+    assert np.isnan(first[1]).any()
+    json.loads(path.read_text(), parse_constant=_no_constants)
+
+    with pytest.warns(UserWarning, match="test scores are non-finite"):
+        search.fit(X, y)  # replays the failures from the file
+    np.testing.assert_array_equal(_summary(search)[1], first[1])
+    assert _summary(search)[0] == first[0]
 
 
 def test_max_time_ends_the_search_cleanly():
