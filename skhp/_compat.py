@@ -55,10 +55,21 @@ def parametrize_with_checks(estimators, *, expected_failed_checks=None):
         The estimators to check.
     expected_failed_checks : callable, default=None
         Maps an estimator to a dict of check name -> reason it is expected to fail.
+
+    Returns
+    -------
+    decorator : pytest.MarkDecorator
+        ``pytest.mark.parametrize`` over ``(estimator, check)`` pairs.
     """
+    import pytest
     from sklearn.utils.estimator_checks import parametrize_with_checks as _pwc
 
-    return _pwc(estimators, expected_failed_checks=expected_failed_checks)
+    decorator = _pwc(estimators, expected_failed_checks=expected_failed_checks)
+    # scikit-learn 1.6 hands pytest a generator of cases (1.9 a list), which
+    # pytest 9 deprecates (PytestRemovedIn10Warning) and pytest 10 will refuse;
+    # a list of the same cases works with every pytest.
+    argnames, argvalues = decorator.args
+    return pytest.mark.parametrize(argnames, list(argvalues), **decorator.kwargs)
 
 
 __all__ = [
