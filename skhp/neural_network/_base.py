@@ -573,6 +573,9 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
         )
         if incremental:
             self._stopper = stopper
+        elif hasattr(self, "_stopper"):
+            # As the schedules, the early-stopping state restarts with fit.
+            del self._stopper
         return stopper
 
     def _finish(self, net, params, model, solver, stopper, stop_reason, incremental):

@@ -300,6 +300,31 @@ def test_validation_split_last_uses_the_last_rows(clf_data, monitor):
     assert clf.best_loss_ == clf.validation_loss_curve_[clf.best_epoch_]
 
 
+def test_random_validation_split_is_stratified_and_seeded(clf_data):
+    """The random validation set keeps the class shares and follows the seed."""
+    X, y = clf_data
+    order = np.argsort(y, kind="stable")
+    X, y = X[order], y[order]
+    clf = _fit_quietly(
+        _small(
+            MLPWithSchedulesClassifier,
+            early_stopping=True,
+            validation_fraction=0.25,
+            max_iter=1,
+        ),
+        X,
+        y,
+    )
+    Y = clf._label_binarizer.transform(y).astype(float)
+    splits = [clf._split(X, Y, None, np.random.RandomState(s))[1] for s in (0, 1)]
+    (X_val, y_val, _), (X_other, _, _) = splits
+    # A quarter of each class (61 of class 1, 59 of class 0), whereas the last
+    # rows would all be of class 1.
+    assert np.bincount(y).tolist() == [59, 61]
+    assert len(X_val) == 30 and y_val.sum() == 15
+    assert not np.array_equal(X_val, X_other)
+
+
 def test_max_iter_warns(clf_data):
     """Reaching the epoch budget raises a ConvergenceWarning."""
     X, y = clf_data
@@ -397,6 +422,20 @@ def test_partial_fit_advances_one_epoch_per_call(clf_data):
     assert clf.n_iter_ == 5 and clf.stop_reason_ == "partial_fit"
     np.testing.assert_allclose(clf.learning_rate_curve_, 0.01 * 0.5 ** np.arange(5))
     assert clf.loss_curve_[-1] < clf.loss_curve_[0]
+
+
+def test_partial_fit_after_fit_restarts_the_best_epoch_tracking(clf_data):
+    """partial_fit after a warm-started fit does not reuse an older stopper."""
+    X, y = clf_data
+    # With this tol only the first epoch a stopper sees is an improvement.
+    clf = _small(MLPWithSchedulesClassifier, tol=1e9)
+    clf.partial_fit(X, y, classes=[0, 1])
+    clf.partial_fit(X, y)
+    assert clf.best_epoch_ == 0
+    _fit_quietly(clf.set_params(warm_start=True, max_iter=2), X, y)
+    assert clf.best_epoch_ == 2
+    clf.partial_fit(X, y)
+    assert clf.best_epoch_ == 4 and clf.n_iter_ == 5
 
 
 def test_partial_fit_refuses_early_stopping(clf_data):
