@@ -334,6 +334,13 @@ class BaseMLPWithSchedules(BaseEstimator, ABC):
                 f"{n_samples} samples; it needs at least 2, and the training "
                 "set at least 1. Increase validation_fraction or pass more data."
             )
+        if val[2] is not None and not val[2].sum() > 0:
+            raise ValueError(
+                f"The sample weights of the validation set sum to {val[2].sum()}; "
+                "they must have a positive sum for early stopping to score it. "
+                "Give some validation rows a positive sample_weight, or change "
+                "validation_fraction or validation_split."
+            )
         train = tuple(None if a is None else np.ascontiguousarray(a) for a in train)
         return train, val
 

@@ -325,6 +325,17 @@ def test_random_validation_split_is_stratified_and_seeded(clf_data):
     assert not np.array_equal(X_val, X_other)
 
 
+@pytest.mark.parametrize("cls", [MLPWithSchedulesClassifier, MLPWithSchedulesRegressor])
+def test_validation_weights_summing_to_zero_fail_clearly(cls, clf_data):
+    """A validation set whose sample weights sum to zero is a clear error."""
+    X, y = clf_data
+    sample_weight = np.ones(len(X))
+    sample_weight[-12:] = 0
+    est = _small(cls, early_stopping=True, validation_split="last")
+    with pytest.raises(ValueError, match="weights of the validation set sum to 0"):
+        est.fit(X, y, sample_weight=sample_weight)
+
+
 def test_max_iter_warns(clf_data):
     """Reaching the epoch budget raises a ConvergenceWarning."""
     X, y = clf_data
