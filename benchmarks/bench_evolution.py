@@ -7,10 +7,10 @@ RandomizedSearchCV, on two synthetic functions and three real tasks; then the
 search overhead per evaluation, and a 4-layer architecture search for an MLP
 on digits against the default ``hidden_layer_sizes=(100,)``.
 
-Run it under the benchmark lock, in the benchmark environment::
+Run it alone (other work on the machine skews the timings), from the repository
+root, with the `bench` extra installed (``pip install -e ".[bench]"``)::
 
-    flock /tmp/skhp-bench.lock /work/venv-bench/bin/python \
-        benchmarks/bench_evolution.py
+    python benchmarks/bench_evolution.py
 
 ``--quick`` runs one seed and small budgets, to check that the script works.
 """
@@ -52,6 +52,8 @@ from skhp import EvolutionarySearchCV
 from skhp.optimize import EvolutionaryOptimizer, minimize
 from skhp.space import Categorical, Integer, LayerSizes, Real
 
+from _problems import BRANIN_BOUNDS, HARTMANN6_BOUNDS, branin, hartmann6
+
 # (population, generations, seeds): the small budget is cheap and its
 # results are the noisiest, so it gets more seeds.
 BUDGETS = [(10, 4, 10), (20, 10, 5)]
@@ -61,36 +63,6 @@ N_SEEDS = 5
 N_JOBS = 2
 
 # -- synthetic functions (minimized) ---------------------------------------------
-
-
-def branin(p):
-    x1, x2 = p["x1"], p["x2"]
-    b, c, t = 5.1 / (4 * math.pi**2), 5 / math.pi, 1 / (8 * math.pi)
-    return (x2 - b * x1**2 + c * x1 - 6) ** 2 + 10 * (1 - t) * math.cos(x1) + 10
-
-
-_H_A = np.array(
-    [
-        [10, 3, 17, 3.5, 1.7, 8],
-        [0.05, 10, 17, 0.1, 8, 14],
-        [3, 3.5, 1.7, 10, 17, 8],
-        [17, 8, 0.05, 10, 0.1, 14],
-    ]
-)
-_H_P = 1e-4 * np.array(
-    [
-        [1312, 1696, 5569, 124, 8283, 5886],
-        [2329, 4135, 8307, 3736, 1004, 9991],
-        [2348, 1451, 3522, 2883, 3047, 6650],
-        [4047, 8828, 8732, 5743, 1091, 381],
-    ]
-)
-_H_ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
-
-
-def hartmann6(p):
-    x = np.array([p[f"x{i}"] for i in range(6)])
-    return -float(np.sum(_H_ALPHA * np.exp(-np.sum(_H_A * (x - _H_P) ** 2, axis=1))))
 
 
 class _BraninModel(RegressorMixin, BaseEstimator):
@@ -142,13 +114,13 @@ def function_tasks():
             "name": "Branin (min 0.398)",
             "func": branin,
             "model": _BraninModel(),
-            **_box({"x1": (-5.0, 10.0), "x2": (0.0, 15.0)}),
+            **_box(BRANIN_BOUNDS),
         },
         {
             "name": "Hartmann-6 (min -3.322)",
             "func": hartmann6,
             "model": _Hartmann6Model(),
-            **_box({f"x{i}": (0.0, 1.0) for i in range(6)}),
+            **_box(HARTMANN6_BOUNDS),
         },
     ]
 

@@ -1,8 +1,9 @@
 """Benchmark MLPWithSchedules against scikit-learn's MLP: speed and quality.
 
-Run from the repository root, under the shared benchmark lock::
+Run it alone (other work on the machine skews the timings), from the repository
+root, with the `bench` extra installed (``pip install -e ".[bench]"``)::
 
-    flock /tmp/skhp-bench.lock python benchmarks/bench_mlp.py
+    python benchmarks/bench_mlp.py
 
 Speed: seconds per epoch on ``make_classification(n_samples=20000,
 n_features=100)`` with ``hidden_layer_sizes=(256, 128)``, batch 200 and Adam,

@@ -1,8 +1,9 @@
 """Parallel speed-up of the searches: wall-clock at n_jobs=2 against n_jobs=1.
 
-Run from the repository root, under the shared benchmark lock::
+Run it alone (other work on the machine skews the timings), from the repository
+root, with the `bench` extra installed (``pip install -e ".[bench]"``)::
 
-    flock /tmp/skhp-bench.lock python benchmarks/bench_parallel.py
+    python benchmarks/bench_parallel.py
 
 Each search tunes a ``GradientBoostingClassifier`` (100 trees, one fit takes
 about 0.3-0.6 s) on ``make_classification(n_samples=1500, n_features=20)``
