@@ -120,11 +120,11 @@ class BayesianOptimizer(BaseOptimizer):
     Notes
     -----
     scikit-learn's :class:`~sklearn.gaussian_process.GaussianProcessRegressor`
-    fits the same model but takes about 0.7 s at 100 observations and 1.5 s at
-    200 (8 encoded columns, two restarts); the surrogate here is a lean
+    fits the same model but took 0.14 s at 100 observations and 1.3 s at 200
+    (8 encoded columns, two restarts); the surrogate here is a lean
     numpy/scipy implementation with an analytic likelihood gradient and warm
-    starts that keeps a suggestion under 50 ms at 100 observations and 150 ms
-    at 200 (``benchmarks/bench_bayes.py``).
+    starts, with which a whole suggestion (fit and acquisition) took 24 ms at
+    100 observations and 40 ms at 200 (``benchmarks/bench_bayes_overhead.py``).
 
     References
     ----------
