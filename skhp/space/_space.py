@@ -38,6 +38,19 @@ def _from_scipy(name, dist):
     if kind == "uniform":
         return Real(low, high)
     if kind in ("loguniform", "reciprocal"):
+        # A shift (loc != 0) keeps the support bounded but makes the values
+        # log-uniform in x - loc, not in x, so no Real samples them; a scale
+        # keeps them log-uniform. The median tells the two apart.
+        if low <= 0 or not math.isclose(
+            float(dist.median()), math.sqrt(low * high), rel_tol=1e-9
+        ):
+            raise ValueError(
+                f"Parameter {name!r}: this {kind!r} distribution is shifted "
+                f"(loc != 0), so it is not log-uniform over its support [{low}, "
+                f"{high}] and cannot be converted exactly. Write the bounds "
+                "themselves, without loc: loguniform(a, b) or Real(a, b, log=True) "
+                "with 0 < a < b."
+            )
         return Real(low, high, log=True)
     if kind == "randint":
         return Integer(int(low), int(high))

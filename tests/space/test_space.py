@@ -35,6 +35,15 @@ def test_scipy_distributions_convert_exactly():
     assert sub["c"] == Integer(1, 4)
 
 
+def test_scaled_loguniform_converts_and_shifted_one_is_refused():
+    """A scale keeps loguniform log-uniform; a shift does not and is refused."""
+    space = SearchSpace({"a": loguniform(1e-3, 10, scale=2)})
+    assert space.subspaces[0]["a"] == Real(2e-3, 20.0, log=True)
+    for dist in (loguniform(1e-3, 10, loc=1), loguniform(1, 10, loc=-2)):
+        with pytest.raises(ValueError, match=r"Parameter 'a'.*shifted \(loc != 0\)"):
+            SearchSpace({"a": dist})
+
+
 @pytest.mark.parametrize("dist", [norm(0, 1), expon()])
 def test_unbounded_distribution_is_an_error_naming_the_parameter(dist):
     """A distribution that cannot be bounded is refused with its name."""
