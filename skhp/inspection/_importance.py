@@ -294,6 +294,15 @@ def _read_results(search):
     """``cv_results_`` and the search space of a fitted search (or a dict)."""
     if isinstance(search, Mapping):
         return search, None
+    if hasattr(search, "params_history") and hasattr(search, "scores_history"):
+        # An ask/tell optimizer of skhp.optimize: its history reads as the
+        # cv_results_ of a search with one score per candidate.
+        results = {
+            "params": search.params_history,
+            "mean_test_score": search.scores_history,
+        }
+        spec = search.space
+        return results, spec.spec if isinstance(spec, SearchSpace) else spec
     results = getattr(search, "cv_results_", None)
     if results is None:
         raise NotFittedError(
@@ -655,11 +664,12 @@ def hyperparameter_importance(
 
     Parameters
     ----------
-    search : fitted search or dict
+    search : fitted search, optimizer or dict
         Any fitted search with ``cv_results_``
         (:class:`~sklearn.model_selection.GridSearchCV`,
         :class:`~sklearn.model_selection.RandomizedSearchCV`, skhp's searches),
-        or a ``cv_results_`` dict itself.
+        a ``cv_results_`` dict itself, or an ask/tell optimizer of
+        :mod:`skhp.optimize` (its told candidates and scores).
 
     method : {"fanova", "spearman"}, default="fanova"
         How importance is measured; see above.

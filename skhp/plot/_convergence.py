@@ -42,11 +42,12 @@ def plot_convergence(*searches, ax=None, labels=None, metric=None):
 
     Parameters
     ----------
-    *searches : fitted searches or dicts
+    *searches : fitted searches, optimizers or dicts
         Fitted searches with ``cv_results_`` (skhp's,
         :class:`~sklearn.model_selection.GridSearchCV`,
-        :class:`~sklearn.model_selection.RandomizedSearchCV`), or
-        ``cv_results_`` dicts.
+        :class:`~sklearn.model_selection.RandomizedSearchCV`),
+        ``cv_results_`` dicts, or ask/tell optimizers of :mod:`skhp.optimize`
+        (their scores in the order they were told).
 
     ax : matplotlib Axes, default=None
         Where to draw; None creates a new figure.

@@ -32,10 +32,10 @@ def plot_importance(importance, ax=None):
 
     Parameters
     ----------
-    importance : HyperparameterImportance, fitted search or dict
+    importance : HyperparameterImportance, fitted search, optimizer or dict
         The result of :func:`~skhp.inspection.hyperparameter_importance`; a
-        fitted search (or ``cv_results_`` dict) is passed to it first, with
-        its default arguments.
+        fitted search (or ``cv_results_`` dict, or ask/tell optimizer) is
+        passed to it first, with its default arguments.
 
     ax : matplotlib Axes, default=None
         Where to draw; None creates a new figure.
@@ -209,8 +209,9 @@ def plot_objective(
 
     Parameters
     ----------
-    search : fitted search or dict
-        Any fitted search with ``cv_results_``, or a ``cv_results_`` dict.
+    search : fitted search, optimizer or dict
+        Any fitted search with ``cv_results_``, a ``cv_results_`` dict, or an
+        ask/tell optimizer of :mod:`skhp.optimize`.
 
     params : list of str, default=None
         The hyperparameters to plot. None means the ``n_top`` most important.

@@ -17,6 +17,7 @@ from skhp._compat import InvalidParameterError
 from skhp.inspection import HyperparameterImportance, hyperparameter_importance
 from skhp.inspection._importance import _candidates, _encode, _Feature, _TreeANOVA
 from skhp.model_selection import BayesianSearchCV, EvolutionarySearchCV
+from skhp.optimize import BaseOptimizer
 from skhp.space import LayerSizes, Real, SearchSpace
 
 X_DUMMY = np.zeros((6, 1))
@@ -445,3 +446,23 @@ def test_shares_are_bounded(seed, n, n_params):
     result = hyperparameter_importance(results, n_trees=4, random_state=seed)
     assert np.all(result.importances >= -1e-12)
     assert np.all(result.importances.sum(axis=0) <= 1 + 1e-9)
+
+
+class RandomOptimizer(BaseOptimizer):
+    """Uniform random proposals: the simplest ask/tell optimizer."""
+
+    def _propose(self, n):
+        return self._fill_random([], n)
+
+
+def test_ask_tell_optimizer_is_read_like_a_search():
+    """An optimizer's told history is explained as a search's cv_results_ would be."""
+    optimizer = RandomOptimizer(
+        {"u": Real(0, 1), "flat": Real(1e-3, 1e3, log=True)}, random_state=0
+    )
+    params = optimizer.ask(80)
+    optimizer.tell(params, [-4 * (p["u"] - 0.5) ** 2 for p in params])
+    result = hyperparameter_importance(optimizer, random_state=0)
+    importance = _by_name(result)
+    assert result.names == ["u", "flat"] and result.n_candidates == 80
+    assert importance["u"] > 0.9 and importance["flat"] < 0.05

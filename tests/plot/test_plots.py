@@ -15,6 +15,7 @@ from sklearn.model_selection import GridSearchCV, KFold, RandomizedSearchCV
 from skhp._compat import InvalidParameterError
 from skhp.inspection import hyperparameter_importance
 from skhp.model_selection import EvolutionarySearchCV, TimeSeriesGapSplit
+from skhp.optimize import BaseOptimizer
 from skhp.plot import (
     plot_convergence,
     plot_evolution,
@@ -425,3 +426,22 @@ def test_plot_evolution_legend_clears_a_small_panel(evolution_search, layout):
     legend = ax.get_legend().get_window_extent()
     assert legend.y1 < ax.xaxis.label.get_window_extent().y0
     assert _inside(legend, figure.bbox)
+
+
+def test_plot_convergence_and_objective_of_an_optimizer():
+    """An ask/tell optimizer is plotted from the scores it was told, in order."""
+
+    class RandomOptimizer(BaseOptimizer):
+        def _propose(self, n):
+            return self._fill_random([], n)
+
+    optimizer = RandomOptimizer({"u": uniform(0, 1)}, random_state=0)
+    params = optimizer.ask(20)
+    optimizer.tell(params, [-((p["u"] - 0.5) ** 2) for p in params])
+    ax = plot_convergence(optimizer)
+    np.testing.assert_allclose(
+        ax.lines[0].get_ydata(), np.fmax.accumulate(optimizer.scores_history)
+    )
+    assert ax.get_legend().get_texts()[0].get_text() == "RandomOptimizer"
+    axes = plot_objective(optimizer, n_trees=8, random_state=0)
+    assert axes[0].get_xlabel() == "u"
