@@ -3,6 +3,8 @@
 import ast
 import importlib
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,9 @@ ROOT_EXPORTS = {
 }
 
 RUNTIME_DEPENDENCIES = {"scikit-learn", "numpy", "scipy", "joblib"}
+
+README = ROOT / "README.md"
+QUICKSTART = ROOT / "examples" / "quickstart.py"
 
 
 def _pyproject():
@@ -133,3 +138,50 @@ def test_parametrize_with_checks_gives_pytest_a_list():
     argnames, argvalues = decorator.args
     assert argnames == "estimator, check"
     assert isinstance(argvalues, list) and len(argvalues) > 10
+
+
+def _readme_blocks(section, language):
+    """The ``language`` code blocks of the README section titled ``section``."""
+    if not README.exists():
+        pytest.skip("run from an installed copy, without README.md")
+    text = README.read_text().split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+def test_readme_has_two_setup_commands_and_ci_runs_the_test_one():
+    """Set up is one command for the quick start, one for the suite, as CI runs."""
+    quick, suite = (block.strip() for block in _readme_blocks("Set up", "bash"))
+    for command in (quick, suite):
+        assert command.startswith("python3 -m venv .venv && ")
+    assert "pip install . &&" in quick
+    assert quick.endswith("python examples/quickstart.py")
+    assert 'pip install -e ".[test]" &&' in suite
+    assert suite.endswith("python -m pytest")
+
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^\s*python -m pytest$", ci, flags=re.M)
+    assert re.search(r'^run_suite oldest -e "\.\[test\]" -c ci/minimum', ci, flags=re.M)
+
+
+def test_readme_example_is_the_quickstart():
+    """The README's example is the quick-start script's search, line for line."""
+    (example,) = _readme_blocks("Example", "python")
+    script = [line for line in QUICKSTART.read_text().splitlines() if line]
+    for line in example.splitlines():
+        if line and not line.startswith("print("):
+            assert line in script, f"the quick start lacks {line!r}"
+
+
+@pytest.mark.slow
+def test_quickstart_prints_the_best_parameters_and_score():
+    """The quick start runs a real search and prints what it found."""
+    result = subprocess.run(
+        [sys.executable, str(QUICKSTART)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert re.search(r"best parameters: \{'svc__C': .*'svc__kernel'", result.stdout)
+    (score,) = re.findall(r"best cross-validated accuracy: ([\d.]+)", result.stdout)
+    assert 0.9 < float(score) <= 1.0
