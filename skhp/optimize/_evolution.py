@@ -291,7 +291,17 @@ class EvolutionaryOptimizer(BaseOptimizer):
         scale = min(self._scale * 2.0**attempt, _SCALE_MAX * 2)
         must_change = attempt > 0 or not crossed
         s, params, mutated = self._mutate(s, params, scale, must_change)
-        return params, best_parent, mutated
+        return self._own_estimators(s, params), best_parent, mutated
+
+    def _own_estimators(self, s, params):
+        """Give a child fresh clones of the estimator choices it inherited.
+
+        Candidates never share an estimator object, whichever parent it came from.
+        """
+        for name, dim in self._space.subspaces[s].items():
+            if isinstance(dim, Categorical):
+                params[name] = dim._materialize(dim.index(params[name]))
+        return params
 
     # -- operators ----------------------------------------------------------------
 

@@ -1,13 +1,16 @@
 """Tests of the EvolutionaryOptimizer ask/tell strategy."""
 
 import math
+from functools import partial
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier
 
-from skhp.optimize import EvolutionaryOptimizer, minimize
+from skhp.optimize import BayesianOptimizer, EvolutionaryOptimizer, minimize
 from skhp.space import Categorical, Integer, LayerSizes, Real, SearchSpace
 
 # Hartmann-6 constants (Dixon & Szegő, 1978); the minimum is about -3.32237.
@@ -299,3 +302,26 @@ def test_invalid_arguments_are_clear_errors(kwargs, error, match):
     """Bad settings raise naming the argument, the rule and the value."""
     with pytest.raises(error, match=match):
         EvolutionaryOptimizer({"x": Real(0, 1)}, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        partial(EvolutionaryOptimizer, population_size=5),
+        partial(BayesianOptimizer, n_initial_points=5),
+    ],
+)
+def test_candidates_never_share_an_estimator_choice(optimizer):
+    """Every candidate holds its own clone of an estimator choice, bred ones too."""
+    choices = [LogisticRegression(), DecisionTreeClassifier(max_depth=2)]
+    space = {"model": Categorical(choices), "x": Real(0, 1)}
+    opt = optimizer(space, random_state=0)
+    seen = []
+    for _ in range(4):
+        params = opt.ask(5)
+        opt.tell(params, [p["x"] for p in params])
+        seen += params
+
+    models = [p["model"] for p in seen]
+    assert len({id(m) for m in models}) == len(models) == 20
+    assert not any(m is c for m in models for c in choices)
