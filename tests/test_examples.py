@@ -66,7 +66,7 @@ def _claims_resume(out):
         "resumed search: 31 fits",
         "same scores as the uninterrupted search: True",
         "same best parameters: True",
-        "extended search: 34 fits",
+        "extended search: 31 fits",
         "candidates: 30",
         "was written by a different search",
     ):

@@ -170,11 +170,12 @@ print("extended search:", count_fits(extended, X, y), "fits")
 print("candidates:", len(extended.cv_results_["params"]))
 
 # %%
-# That is 10 new candidates (30 fits), the refit, and 3 fits more: the search
-# had finished, and resuming a finished search evaluates its last round
-# again, because scikit-learn's search machinery must evaluate at least one
-# round in every call to ``fit``. Those are the only fits repeated; an
-# interrupted search, like the crashed one above, repeats none.
+# That is 10 new candidates (30 fits) and the refit: the twenty recorded
+# candidates were read from the file. Fitting a finished search again with
+# the same budget would fit one candidate again (3 fits), because
+# scikit-learn's search machinery reports a search only after it fitted
+# something; the recorded scores are kept. An interrupted search, like the
+# crashed one above, repeats no fit.
 #
 # A checkpoint of another estimator, search space, data or setting is
 # refused with an error rather than silently mixed in. Changing a

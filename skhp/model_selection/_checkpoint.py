@@ -12,17 +12,22 @@ search space's keys (numbers, choice positions), so loading a checkpoint never
 runs code, unlike a pickle.
 """
 
+import functools
 import hashlib
 import json
 import math
 import os
+import re
 import tempfile
+import types
 
 import numpy as np
 from scipy import sparse
 
 FORMAT = "skhp-search-checkpoint"
-VERSION = 1
+# 2: fingerprints describe values without memory addresses; a round whose fits
+# all failed is stored with its error and no records.
+VERSION = 2
 
 # Search parameters that may change between an interrupted fit and its resume:
 # they do not change which candidates are proposed or how they are scored.
@@ -56,6 +61,50 @@ def _digest(*arrays):
     return h.hexdigest()
 
 
+# Default reprs (functions, RandomState instances, plain objects) show a
+# memory address, which changes from one process to the next.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def describe(value):
+    """A description of a parameter value that is the same in every process.
+
+    A checkpoint is resumed in another process than the one that wrote it, so
+    ``repr`` does not do: it shows memory addresses (``SelectKBest``'s
+    ``score_func``, a ``RandomState``), and numpy shortens long arrays.
+    """
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    if hasattr(value, "get_params") and callable(value.get_params):
+        params = value.get_params(deep=False)
+        inner = ", ".join(f"{k}={describe(v)}" for k, v in sorted(params.items()))
+        return f"{type(value).__qualname__}({inner})"
+    if isinstance(value, np.random.RandomState):
+        return f"RandomState({_digest(*rng_state_to_json(value.get_state())[1:])})"
+    if isinstance(value, np.random.Generator):
+        state = json.dumps(value.bit_generator.state, sort_keys=True, default=str)
+        return f"Generator({hashlib.sha256(state.encode()).hexdigest()})"
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            mask = np.ma.getmaskarray(value).tolist()
+            return f"array({describe(np.asarray(value).tolist())}, mask={mask})"
+        return f"array({_digest(np.ma.getdata(value), np.ma.getmaskarray(value))})"
+    if isinstance(value, dict):
+        items = sorted((repr(k), describe(v)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__}[{', '.join(describe(v) for v in value)}]"
+    if isinstance(value, functools.partial):
+        return (
+            f"partial({describe(value.func)}, {describe(value.args)}, "
+            f"{describe(value.keywords)})"
+        )
+    if isinstance(value, types.FunctionType):
+        code = hashlib.sha256(value.__code__.co_code).hexdigest()[:16]
+        return f"{value.__module__}.{value.__qualname__}[{code}]"
+    return _ADDRESS.sub("", repr(value))
+
+
 def fingerprint(search, space, X, y, folds, budget_params=()):
     """What must match for a checkpoint to be resumed.
 
@@ -72,15 +121,12 @@ def fingerprint(search, space, X, y, folds, budget_params=()):
     estimator = params.pop("estimator")
     params.pop("param_distributions")
     free = _FREE_PARAMS | set(budget_params)
-    settings = {k: repr(v) for k, v in sorted(params.items()) if k not in free}
-    estimator_params = {
-        k: repr(v) for k, v in sorted(estimator.get_params(deep=True).items())
-    }
+    settings = {k: v for k, v in params.items() if k not in free}
     return {
         "search": type(search).__name__,
-        "estimator": f"{type(estimator).__name__} {estimator_params}",
-        "space": repr(space.subspaces),
-        "settings": repr(settings),
+        "estimator": describe(estimator),
+        "space": describe(space.subspaces),
+        "settings": describe(settings),
         "data_shape": [list(np.shape(X)), list(np.shape(y)) if y is not None else None],
         "data": _digest(X, y),
         "folds": _digest(*(i for pair in folds for i in pair)),

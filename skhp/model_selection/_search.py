@@ -8,6 +8,7 @@ are inherited from scikit-learn's ``BaseSearchCV``.
 """
 
 import os
+import sys
 import time
 import warnings
 from abc import abstractmethod
@@ -117,9 +118,10 @@ _SHARED_EVALUATION_PARAMETERS = """\
         A JSON file the search writes atomically after every round. Fitting
         again with the same path, data and settings resumes: nothing evaluated
         is fitted again and the result is the same as an uninterrupted run. A
-        search that had finished fits its last round again, since
-        scikit-learn reports only a search that fitted something. A
-        checkpoint of another search, estimator, space or data is refused.
+        search that had finished fits its best candidate again (keeping the
+        recorded scores), since scikit-learn reports only a search that
+        fitted something. A checkpoint of another search, estimator, space or
+        data is refused.
 
     initial_results : dict, default=None
         The ``cv_results_`` of an earlier search (GridSearchCV,
@@ -157,16 +159,43 @@ def _all_fits_failed(exc):
     return "fits failed" in str(exc) and str(exc).lstrip().startswith("All the")
 
 
+def _user_stacklevel():
+    """The ``stacklevel`` of a warning that points at the caller of ``fit``.
+
+    The call goes through skhp's and scikit-learn's frames (decorators
+    included), whose number varies between scikit-learn releases.
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in (
+        "skhp",
+        "sklearn",
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+# Recorded candidates fitted again, at most, when a call of fit fitted nothing.
+_MAX_REPORT_TRIES = 3
+
+
 class _Row:
-    """One evaluated candidate: its parameters and where it came from."""
+    """One candidate of the search, in the order of ``cv_results_``.
 
-    __slots__ = ("key", "params", "proposal_time", "round")
+    ``records`` holds its cross-validation records when they come from
+    elsewhere than this call of ``fit`` (``initial_results``, a checkpoint);
+    they are None while scikit-learn holds them. ``error`` is set when every
+    one of its fits failed, in which case scikit-learn kept no record of it.
+    """
 
-    def __init__(self, params, round_index, proposal_time, key):
+    __slots__ = ("error", "key", "params", "proposal_time", "records", "round")
+
+    def __init__(self, params, round_index, proposal_time, key, records=None):
         self.params = params
         self.round = round_index
         self.proposal_time = proposal_time
         self.key = key
+        self.records = records
+        self.error = None
 
 
 class BaseOptimizerSearchCV(BaseSearchCV):
@@ -304,8 +333,13 @@ class BaseOptimizerSearchCV(BaseSearchCV):
                 "_seeds",
                 "_stored",
                 "_fingerprint",
-                "_injected",
+                "_rows",
+                "_live_slots",
+                "_new_slots",
                 "_live_out",
+                "_formatted",
+                "_format_args",
+                "_results",
             ):
                 self.__dict__.pop(name, None)
 
@@ -385,7 +419,7 @@ class BaseOptimizerSearchCV(BaseSearchCV):
                         train if len(names) > 1 else train[names[0]]
                     )
                 records.append(record)
-            rows.append((_Row(params, -1, 0.0, key), records))
+            rows.append(_Row(params, -1, 0.0, key, records))
         return rows
 
     def _metric_names(self):
@@ -419,18 +453,16 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         rng_state = rng.get_state()
         optimizer = self._make_optimizer(self._space, rng)
 
-        self._injected = list(self._seeds)
+        # Every candidate in the order of cv_results_; the records of those
+        # fitted in this call come from scikit-learn (see _format_results).
+        self._rows, self._live_slots, self._new_slots = list(self._seeds), [], []
+        self._live_out, self._formatted = [], None
         if self._seeds:
             optimizer.tell(
-                [row.params for row, _ in self._seeds],
-                [self._objective(records) for _, records in self._seeds],
+                [row.params for row in self._seeds],
+                [self._objective(row.records) for row in self._seeds],
             )
         replay = list(stored["rounds"]) if stored is not None else []
-        if stored is not None and stored["finished"]:
-            # XXX: scikit-learn's BaseSearchCV.fit reports a search only after
-            # evaluate_candidates fitted something, so a finished search fits its
-            # last round again instead of reading it from the checkpoint.
-            replay = replay[:-1]
 
         search_ctx = None
         if RUN_SEARCH_TAKES_CALLBACK_CTX and callback_ctx is not None:
@@ -439,8 +471,7 @@ class BaseOptimizerSearchCV(BaseSearchCV):
             ).call_on_fit_task_begin(estimator=self)
 
         log, history = [], []  # checkpoint entries; (row, score) in order
-        budget, n_evaluated, round_index, retry = self._budget(), 0, 0, []
-        evaluated_live, last_error = False, None
+        budget, n_evaluated, round_index = self._budget(), 0, 0
         self.stop_reason_ = "budget"
         while n_evaluated < budget:
             wanted = min(self._batch_size(round_index), budget - n_evaluated)
@@ -453,46 +484,33 @@ class BaseOptimizerSearchCV(BaseSearchCV):
                     f"candidates, fewer than the {budget} the search was asked for; "
                     "the search ends after evaluating all of them.",
                     UserWarning,
-                    stacklevel=4,
+                    stacklevel=_user_stacklevel(),
                 )
                 budget = n_evaluated + len(batch)
                 self.stop_reason_ = "exhausted"
             if not batch:
                 break
-            rows = retry + [
+            rows = [
                 _Row(p, round_index, elapsed / len(batch), self._space.key(p))
                 for p in batch
             ]
-            last_round = n_evaluated + len(batch) >= budget
-            if replay and not (last_round and not evaluated_live):
-                records = self._replay(replay.pop(0), rows, round_index)
+            self._rows += rows
+            if replay:
+                error = self._replay(replay.pop(0), rows, round_index)
             else:
-                replay = []
-                records, error = self._evaluate_live(
-                    evaluate_candidates, rows, search_ctx
-                )
-                evaluated_live, last_error = True, error or last_error
+                error = self._evaluate_live(evaluate_candidates, rows, search_ctx)
 
+            scores = [self._row_score(row) for row in rows]
+            optimizer.tell(batch, scores)
+            history += zip(rows, scores, strict=True)
             log.append(
                 {
                     "round": round_index,
                     "keys": [_checkpoint.key_to_json(row.key) for row in rows],
-                    "n_new": len(batch),
-                    "records": records,
+                    "records": None if error is not None else self._records_of(rows),
+                    "error": error,
                 }
             )
-            if records is None:
-                optimizer.tell(batch, [np.nan] * len(batch))
-                retry = rows
-            else:
-                n_splits = len(self._fixed_cv.folds)
-                chunks = [
-                    records[i * n_splits : (i + 1) * n_splits] for i in range(len(rows))
-                ]
-                scores = [self._objective(chunk) for chunk in chunks]
-                optimizer.tell(batch, scores[len(retry) :])
-                history += zip(rows, scores, strict=True)
-                retry = []
             n_evaluated += len(batch)
             round_index += 1
             self._after_round(optimizer, round_index)
@@ -501,15 +519,33 @@ class BaseOptimizerSearchCV(BaseSearchCV):
             if not replay and self._should_stop(history, round_index, start):
                 break
 
+        self._report(evaluate_candidates, search_ctx)
         if search_ctx is not None:
             search_ctx.call_on_fit_task_end(estimator=self)
         self.n_rounds_ = round_index
         if self.checkpoint is not None:
             self._save_checkpoint(rng_state, log, finished=True)
-        self._report_failures(retry, history, last_error)
+
+    def _row_score(self, row):
+        """The score the optimizer is told for a row (NaN when it failed)."""
+        if row.error is not None:
+            return np.nan
+        return self._objective(self._records_of([row]))
+
+    def _records_of(self, rows):
+        """The cross-validation records of rows that have some, in order."""
+        n_splits = len(self._fixed_cv.folds)
+        live = self._live_records(self._live_out, n_splits)
+        out = []
+        for row in rows:
+            out += row.records if row.records is not None else live[id(row)]
+        return out
 
     def _replay(self, entry, rows, round_index):
-        """Records of a round read from the checkpoint, after checking its keys."""
+        """Read a round from the checkpoint, after checking its candidates.
+
+        Returns the error message of a round whose fits all failed, else None.
+        """
         if entry["keys"] != [row.key for row in rows]:
             raise ValueError(
                 f"The checkpoint {self.checkpoint!r} does not replay: round "
@@ -517,74 +553,179 @@ class BaseOptimizerSearchCV(BaseSearchCV):
                 "Was it written by another version of skhp? Delete it to start "
                 "afresh."
             )
-        records = entry["records"]
-        n_splits = len(self._fixed_cv.folds)
-        if records is not None and len(records) != len(rows) * n_splits:
+        records, n_splits = entry["records"], len(self._fixed_cv.folds)
+        if records is None:
+            for row in rows:
+                row.error = entry.get("error") or "every fit failed"
+            return rows[0].error
+        if len(records) != len(rows) * n_splits:
             raise ValueError(
                 f"The checkpoint {self.checkpoint!r} is corrupted: round "
                 f"{round_index} holds {len(records)} records for {len(rows)} "
                 f"candidates on {n_splits} folds. Delete it to start afresh."
             )
-        if records is not None:
-            self._injected += [
-                (row, records[i * n_splits : (i + 1) * n_splits])
-                for i, row in enumerate(rows)
-            ]
-        return records
+        for i, row in enumerate(rows):
+            row.records = records[i * n_splits : (i + 1) * n_splits]
+        return None
 
-    def _evaluate_live(self, evaluate_candidates, rows, search_ctx):
-        """Fit and score ``rows``; their records, or None when every fit failed."""
-        more_results = {
-            self._round_column: [row.round for row in rows],
-            "proposal_time": [row.proposal_time for row in rows],
-        }
-        params = [row.params for row in rows]
-        kwargs = {"cv": self._fixed_cv, "more_results": more_results}
+    def _evaluate_live(self, evaluate_candidates, rows, search_ctx, *, again=False):
+        """Fit and score ``rows`` with scikit-learn's ``evaluate_candidates``.
+
+        Returns None, or the error when every fit failed: scikit-learn then
+        keeps no record of the round, and its candidates are listed with
+        ``error_score`` without being fitted again. With ``again``, the rows
+        already have records, which are kept (see :meth:`_report`).
+        """
+        kwargs = {"cv": self._fixed_cv}
         round_ctx = None
         if search_ctx is not None:
             round_ctx = search_ctx.subcontext(
                 task_name="round",
-                max_subtasks=len(params) * len(self._fixed_cv.folds),
+                max_subtasks=len(rows) * len(self._fixed_cv.folds),
                 sequential_subtasks=False,
             ).call_on_fit_task_begin(estimator=self)
             kwargs["callback_ctx"] = round_ctx
+        self._new_slots = [None if again else row for row in rows]
         verbose = self.verbose
         try:
             # Level 1 prints one line per round (see _should_stop); scikit-learn's
             # own messages start at level 2.
             self.verbose = verbose if verbose >= VERBOSE_FITS else 0
-            evaluate_candidates(params, **kwargs)
+            results = evaluate_candidates([row.params for row in rows], **kwargs)
         except ValueError as exc:
             if self.error_score == "raise" or not _all_fits_failed(exc):
                 raise
-            # Every fit of the round failed. The candidates go again with the
-            # next round so that they are listed in cv_results_ (scikit-learn
-            # drops a call whose fits all fail).
-            return None, exc
+            if not again:
+                for row in rows:
+                    row.error = str(exc)
+                warnings.warn(
+                    f"Every fit of {self._round_column} {rows[0].round} failed; "
+                    f"its candidates {[row.params for row in rows]} are listed in "
+                    f"cv_results_ with error_score={self.error_score!r} and rank "
+                    f"last.\n{exc}",
+                    FitFailedWarning,
+                    stacklevel=_user_stacklevel(),
+                )
+            return str(exc)
         finally:
             self.verbose = verbose
-        if round_ctx is not None:
-            round_ctx.call_on_fit_task_end(estimator=self)
-        return self._live_out[-len(rows) * len(self._fixed_cv.folds) :], None
+            self._new_slots = []
+            if round_ctx is not None:
+                round_ctx.call_on_fit_task_end(estimator=self)
+        self._live_slots += [None if again else row for row in rows]
+        self._results = results
+        return None
+
+    def _report(self, evaluate_candidates, search_ctx):
+        """Make sure scikit-learn reports every row, whatever was fitted live.
+
+        scikit-learn builds ``cv_results_`` when ``evaluate_candidates``
+        succeeds, and fails after the search if it never did. Rows added after
+        the last success (a round whose fits all failed) are written into the
+        results it returned, which it keeps as ``cv_results_``. When nothing
+        was fitted in this call (a finished checkpoint, a stop during its
+        replay), the best recorded candidate is fitted again so that
+        scikit-learn has a result to report; its recorded scores are kept.
+        """
+        if self._live_slots:
+            if self._formatted != len(self._rows):
+                fresh = self._format_results(*self._format_args)
+                self._results.clear()
+                self._results.update(fresh)
+            return
+        recorded = [row for row in self._rows if row.records is not None]
+        # The best first; NaN (some folds failed) last.
+        recorded.sort(key=lambda row: -np.nan_to_num(self._row_score(row), nan=-np.inf))
+        for row in recorded[:_MAX_REPORT_TRIES]:
+            if self._evaluate_live(evaluate_candidates, [row], search_ctx, again=True):
+                continue
+            return
+        failed = [row for row in self._rows if row.error is not None]
+        if not recorded:
+            # The fits' errors are quoted, as scikit-learn's "All the fits
+            # failed" message does, so that the cause shows without a rerun.
+            raise ValueError(
+                f"Every candidate failed on every fold ({len(failed)} candidates); "
+                "the estimator is probably misconfigured. Set error_score='raise' "
+                "to see the first error. The last round's failures:\n"
+                f"{failed[-1].error if failed else ''}"
+            )
+        raise ValueError(
+            f"The search fitted nothing in this call and its {len(recorded)} "
+            "recorded candidates now fail on every fold when fitted again, so "
+            "scikit-learn cannot report it. Check the estimator and the data, or "
+            "delete the checkpoint to start afresh."
+        )
+
+    def _live_records(self, out, n_splits):
+        """Map each row fitted in this call to its slice of scikit-learn's records.
+
+        ``out`` holds n_splits records per slot, slots in the order of the
+        successful calls to ``evaluate_candidates`` (the one under way last).
+        """
+        live = {}
+        for i, row in enumerate(self._live_slots + self._new_slots):
+            if row is not None:
+                live[id(row)] = list(out[i * n_splits : (i + 1) * n_splits])
+        return live
+
+    def _failure_records(self, row, template):
+        """``error_score`` records for a row whose fits all failed.
+
+        ``template`` is a record of a successful fit, so that several metrics
+        and train scores take the same form as scikit-learn's own.
+        """
+
+        def fill(scores):
+            if isinstance(scores, dict):
+                return {name: self.error_score for name in scores}
+            return self.error_score
+
+        records = []
+        for _, test in self._fixed_cv.folds:
+            record = {
+                "test_scores": fill(template["test_scores"]),
+                "n_test_samples": len(test),
+                "fit_time": np.nan,
+                "score_time": np.nan,
+                "fit_error": row.error,
+            }
+            if self.return_train_score:
+                record["train_scores"] = fill(template["train_scores"])
+            records.append(record)
+        return records
 
     def _format_results(self, candidate_params, n_splits, out, more_results=None):
-        # Candidates seeded from initial_results or replayed from a checkpoint
-        # were not fitted in this call to fit; their records go first, so that
-        # cv_results_ reads as if the whole search had run at once.
-        self._live_out = out
-        injected = getattr(self, "_injected", [])
-        if injected:
-            rows = [row for row, _ in injected]
-            candidate_params = [row.params for row in rows] + list(candidate_params)
-            out = [rec for _, records in injected for rec in records] + list(out)
-            more_results = dict(more_results or {})
-            more_results[self._round_column] = [row.round for row in rows] + list(
-                more_results.get(self._round_column, [])
-            )
-            more_results["proposal_time"] = [row.proposal_time for row in rows] + list(
-                more_results.get("proposal_time", [])
-            )
-        return super()._format_results(candidate_params, n_splits, out, more_results)
+        # cv_results_ lists every row in order: records seeded from
+        # initial_results or replayed from a checkpoint, records of the fits of
+        # this call (scikit-learn's out, in the order of its calls), and
+        # error_score records for rows whose fits all failed.
+        self._live_out, self._format_args = out, (candidate_params, n_splits, out)
+        self._formatted = len(self._rows)
+        live = self._live_records(out, n_splits)
+        template = next(
+            rec
+            for rec in [*out, *(r for row in self._rows for r in row.records or ())]
+            if rec.get("fit_error") is None
+        )
+        rows, records = [], []
+        for row in self._rows:
+            if row.error is not None:
+                records += self._failure_records(row, template)
+            elif row.records is not None:
+                records += row.records
+            elif id(row) in live:
+                records += live[id(row)]
+            else:
+                continue  # pragma: no cover - a row is listed once fitted
+            rows.append(row)
+        more_results = {
+            self._round_column: [row.round for row in rows],
+            "proposal_time": [row.proposal_time for row in rows],
+        }
+        return super()._format_results(
+            [row.params for row in rows], n_splits, records, more_results
+        )
 
     def _save_checkpoint(self, rng_state, log, *, finished):
         _checkpoint.save(
@@ -625,22 +766,3 @@ class BaseOptimizerSearchCV(BaseSearchCV):
                 self.stop_reason_ = f"callback: {callback!r}"
                 return True
         return False
-
-    def _report_failures(self, retry, history, last_error):
-        if not retry:
-            return
-        if not history:
-            # The fits' errors are quoted, as scikit-learn's "All the fits
-            # failed" message does, so that the cause shows without a rerun.
-            raise ValueError(
-                f"Every candidate failed on every fold ({len(retry)} candidates); "
-                "the estimator is probably misconfigured. Set error_score='raise' "
-                f"to see the first error. The last round's failures:\n{last_error}"
-            ) from last_error
-        warnings.warn(
-            f"The {len(retry)} candidates of the last round failed on every fold "
-            "and are not listed in cv_results_: "
-            f"{[row.params for row in retry]}.",
-            FitFailedWarning,
-            stacklevel=4,
-        )

@@ -1,6 +1,8 @@
 """Tests of stop rules, progress, checkpoint/resume and seeding in the shell."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -139,16 +141,21 @@ def test_resume_without_seed_replays_the_saved_generator(tmp_path):
     assert len(search.cv_results_["params"]) == 12
 
 
-def test_finished_checkpoint_refits_only_its_last_round(tmp_path):
-    """Fitting a finished search again reuses its records but for one round."""
+def test_finished_checkpoint_fits_one_candidate_again(tmp_path):
+    """Fitting a finished search again reads its records and fits one candidate.
+
+    scikit-learn reports a search only after something was fitted: the best
+    candidate is fitted again, and its recorded scores are kept.
+    """
     path = tmp_path / "search.json"
     first = LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path)
     first.fit(X, y)
     CountingRidge.n_fits = 0
     again = LocalSearchCV(CountingRidge(), SPACE, random_state=0, checkpoint=path)
     again.fit(X, y)
-    assert CountingRidge.n_fits == 3 * 3 + 1
+    assert CountingRidge.n_fits == 3 + 1  # one candidate on 3 folds, the refit
     assert _summary(again) == _summary(first)
+    assert again.cv_results_["round"].tolist() == first.cv_results_["round"].tolist()
 
 
 def test_budget_may_grow_when_resuming(tmp_path):
@@ -403,3 +410,54 @@ def test_initial_results_must_match_the_folds_and_the_space():
     search.set_params(initial_results=grid.cv_results_)
     with pytest.raises(ValueError, match=r"\{'alpha': 10000.0\} is not in the search"):
         search.fit(X, y)
+
+
+_RESUME_SCRIPT = """
+import json, sys
+import numpy as np
+from sklearn.datasets import load_iris
+from sklearn.feature_selection import SelectKBest, f_classif
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from skhp import BayesianSearchCV
+from skhp.space import Integer, Real
+
+X, y = load_iris(return_X_y=True)
+model = make_pipeline(
+    SelectKBest(f_classif), LogisticRegression(random_state=np.random.RandomState(0))
+)
+space = {"selectkbest__k": Integer(1, 4), "logisticregression__C": Real(0.01, 10)}
+search = BayesianSearchCV(
+    model, space, n_iter=4, n_initial_points=2, cv=3, random_state=0,
+    checkpoint=sys.argv[1],
+)
+search.fit(X, y)
+print(json.dumps(search.cv_results_["mean_test_score"].tolist()))
+"""
+
+
+def test_checkpoint_resumes_in_another_process(tmp_path):
+    """A checkpoint written by one process is resumed by another.
+
+    The estimator holds a function and a RandomState, whose reprs show memory
+    addresses that differ between processes.
+    """
+    path = tmp_path / "search.json"
+    command = [sys.executable, "-c", _RESUME_SCRIPT, str(path)]
+    first = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert first.returncode == 0, first.stderr
+    again = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+
+
+def test_fingerprint_describes_values_without_addresses():
+    """Equal settings built apart describe alike; different ones do not."""
+    a = _checkpoint.describe(Ridge(random_state=np.random.RandomState(0)))
+    b = _checkpoint.describe(Ridge(random_state=np.random.RandomState(0)))
+    c = _checkpoint.describe(Ridge(random_state=np.random.RandomState(1)))
+    assert a == b != c
+    assert "0x" not in _checkpoint.describe({"f": object(), "g": len})
+    long_a, long_b = np.zeros(5000), np.zeros(5000)
+    long_b[2500] = 1.0  # numpy's repr would hide this difference
+    assert _checkpoint.describe(long_a) != _checkpoint.describe(long_b)

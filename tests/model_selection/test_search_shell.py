@@ -221,6 +221,60 @@ def test_round_whose_fits_all_fail_does_not_end_the_search():
     assert not search.best_params_["fail"]
 
 
+def test_failed_rounds_are_never_fitted_again():
+    """Candidates of rounds whose fits all failed are listed, not refitted."""
+    candidates = [
+        {"fail": True, "strategy": "prior"},
+        {"fail": True, "strategy": "most_frequent"},
+        {"fail": False, "strategy": "prior"},
+        {"fail": True, "strategy": "uniform"},
+    ]
+    FlakyClassifier.n_fits = 0
+    search = ListSearchCV(
+        FlakyClassifier(),
+        {"fail": [False, True], "strategy": ["prior", "most_frequent", "uniform"]},
+        candidates=candidates,
+        batch=1,
+        cv=3,
+        refit=False,
+    )
+    with pytest.warns(FitFailedWarning, match=r"Every fit of round 3 failed"):
+        search.fit(X, y)
+
+    assert FlakyClassifier.n_fits == 4 * 3
+    results = search.cv_results_
+    assert results["params"] == candidates  # the last round's failure included
+    assert results["round"].tolist() == [0, 1, 2, 3]
+    failed = np.array([c["fail"] for c in candidates])
+    assert np.isnan(results["mean_test_score"][failed]).all()
+    assert np.isfinite(results["mean_test_score"][~failed]).all()
+    assert results["rank_test_score"].tolist() == [2, 2, 1, 2]
+
+
+def test_failed_round_takes_the_form_of_several_metrics():
+    """A failed round gets error_score for every metric and the train scores."""
+    candidates = [{"fail": True}, {"fail": False}]
+    search = ListSearchCV(
+        FlakyClassifier(),
+        {"fail": [False, True]},
+        candidates=candidates,
+        batch=1,
+        cv=3,
+        scoring=["accuracy", "balanced_accuracy"],
+        refit="accuracy",
+        error_score=-1.0,
+    )
+    search.return_train_score = True
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    results = search.cv_results_
+    for name in ("accuracy", "balanced_accuracy"):
+        assert results[f"mean_test_{name}"][0] == -1.0
+        assert results[f"mean_train_{name}"][0] == -1.0
+        assert results[f"mean_test_{name}"][1] > 0
+    assert search.best_params_ == {"fail": False}
+
+
 def test_every_candidate_failing_is_a_clear_error():
     """A search in which every candidate failed ends with an error saying so."""
     search = ListSearchCV(
@@ -263,3 +317,51 @@ def test_fit_does_not_modify_the_estimator_or_the_space():
     assert estimator.get_params() == SVC().get_params()
     assert not hasattr(estimator, "support_")
     assert not hasattr(search, "_space") and not hasattr(search, "_fixed_cv")
+
+
+def test_finished_checkpoint_whose_last_round_failed_is_read_back(tmp_path):
+    """A finished search whose last round failed on every fold fits again cleanly."""
+    path = tmp_path / "search.json"
+    candidates = [{"fail": False, "strategy": "prior"}, {"fail": True}]
+    search = ListSearchCV(
+        FlakyClassifier(),
+        [{"fail": [False], "strategy": ["prior"]}, {"fail": [True]}],
+        candidates=candidates,
+        batch=1,
+        cv=3,
+        checkpoint=path,
+    )
+    with pytest.warns(FitFailedWarning):
+        search.fit(X, y)
+    first = search.cv_results_
+
+    FlakyClassifier.n_fits = 0
+    search.fit(X, y)
+    assert FlakyClassifier.n_fits == 3 + 1  # the best candidate again, the refit
+    assert search.cv_results_["params"] == first["params"] == candidates
+    np.testing.assert_array_equal(
+        search.cv_results_["mean_test_score"], first["mean_test_score"]
+    )
+
+
+def test_stop_during_the_replay_of_a_checkpoint(tmp_path):
+    """A resumed search stopped by a callback at the end of its replay is reported."""
+
+    def interrupt_after_two_rounds(state):
+        if state.n_rounds == 2:
+            raise KeyboardInterrupt
+
+    path = tmp_path / "search.json"
+    candidates = [{"C": c} for c in (0.1, 1.0, 10.0, 100.0)]
+    search = ListSearchCV(
+        SVC(), {"C": [0.1, 1.0, 10.0, 100.0]}, candidates=candidates, batch=1
+    )
+    search.set_params(checkpoint=path, callbacks=[interrupt_after_two_rounds])
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+
+    search.set_params(callbacks=[lambda state: True])
+    search.fit(X, y)
+    assert search.cv_results_["params"] == candidates[:2]
+    assert search.stop_reason_.startswith("callback")
+    assert search.best_params_ in candidates[:2]
