@@ -203,27 +203,30 @@ class TimeSeriesGapSplit(BaseCrossValidator):
     def _check_params(self):
         """Raise a ValueError naming the first invalid parameter."""
         if not _is_int(self.n_splits) or self.n_splits < 2:
-            _raise_invalid("n_splits", "an int >= 2", self.n_splits)
+            _raise_invalid("n_splits", "an int >= 2", self.n_splits, "n_splits=5")
         if not (
             self.test_size is None
             or (_is_int(self.test_size) and self.test_size >= 1)
             or _is_fraction(self.test_size, closed_left=False)
         ):
             rule = "None, an int >= 1 (a count) or a float in (0, 1) (a fraction)"
-            _raise_invalid("test_size", rule, self.test_size)
+            example = "test_size=100 (samples), test_size=0.2 (a fifth of them)"
+            _raise_invalid("test_size", rule, self.test_size, example)
         if not (
             (_is_int(self.gap) and self.gap >= 0)
             or _is_fraction(self.gap, closed_left=True)
         ):
             rule = "an int >= 0 (a count) or a float in [0, 1) (a fraction)"
-            _raise_invalid("gap", rule, self.gap)
+            example = "gap=5 (samples), gap=0.05 (a twentieth of them)"
+            _raise_invalid("gap", rule, self.gap, example)
         if not (
             self.max_train_size is None
             or (_is_int(self.max_train_size) and self.max_train_size >= 1)
             or _is_fraction(self.max_train_size, closed_left=False)
         ):
             rule = "None, an int >= 1 (a count) or a float in (0, 1) (a fraction)"
-            _raise_invalid("max_train_size", rule, self.max_train_size)
+            example = "max_train_size=1000, or None for a growing window"
+            _raise_invalid("max_train_size", rule, self.max_train_size, example)
 
     def _sizes(self, n_units):
         """Return ``(test_size, gap, max_train_size)`` as counts for ``n_units``."""
@@ -448,5 +451,7 @@ def _show(value):
     return repr(value)
 
 
-def _raise_invalid(name, rule, value):
-    raise ValueError(f"`{name}` must be {rule}; got {value!r} instead.")
+def _raise_invalid(name, rule, value, example):
+    raise ValueError(
+        f"`{name}` must be {rule}; got {value!r} instead. For example: {example}."
+    )

@@ -295,8 +295,11 @@ def test_split_leaves_the_splitter_unchanged():
 def test_invalid_parameters_are_rejected(params, match):
     """Invalid parameters raise at split and get_n_splits time, not in __init__."""
     cv = TimeSeriesGapSplit(**params)
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ValueError, match=match) as error:
         cv.split(np.zeros((100, 1)))
+    # The message ends with a valid value of the parameter, as the fix.
+    (name,) = params
+    assert f"For example: {name}=" in str(error.value)
     with pytest.raises(ValueError, match=match):
         cv.get_n_splits()
 

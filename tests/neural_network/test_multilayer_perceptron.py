@@ -14,7 +14,12 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skhp import MLPWithSchedulesClassifier, MLPWithSchedulesRegressor
+from skhp import (
+    BayesianSearchCV,
+    EvolutionarySearchCV,
+    MLPWithSchedulesClassifier,
+    MLPWithSchedulesRegressor,
+)
 from skhp.neural_network._base import _EarlyStopper
 from skhp.schedules import (
     ConstantBatchSize,
@@ -25,6 +30,7 @@ from skhp.schedules import (
     ReduceOnPlateau,
     StepDecay,
 )
+from skhp.space import Real
 
 
 @pytest.fixture
@@ -198,6 +204,32 @@ def test_grid_search_over_nested_schedule_parameters(clf_data):
     assert fitted.learning_rate_curve_[1] == pytest.approx(
         0.01 * search.best_params_[param]
     )
+
+
+@pytest.mark.parametrize("search_cls", [BayesianSearchCV, EvolutionarySearchCV])
+def test_skhp_searches_tune_nested_schedule_parameters(search_cls, clf_data):
+    """skhp's searches tune a schedule's own parameter through a Pipeline."""
+    X, y = clf_data
+    pipe = make_pipeline(
+        StandardScaler(),
+        _small(MLPWithSchedulesClassifier, learning_rate=ExponentialDecay(0.01)),
+    )
+    param = "mlpwithschedulesclassifier__learning_rate__decay"
+    budget = (
+        {"n_iter": 4, "n_initial_points": 2}
+        if search_cls is BayesianSearchCV
+        else {"population_size": 2, "n_generations": 2}
+    )
+    search = search_cls(pipe, {param: Real(0.5, 0.99)}, cv=2, random_state=0, **budget)
+    _fit_quietly(search, X, y)
+    decays = [p[param] for p in search.cv_results_["params"]]
+    assert len(set(decays)) == 4 and all(0.5 <= d <= 0.99 for d in decays)
+    fitted = search.best_estimator_[-1]
+    assert fitted.learning_rate_curve_[1] == pytest.approx(
+        0.01 * search.best_params_[param]
+    )
+    # The estimator given to the search keeps its own schedule.
+    assert pipe[-1].learning_rate.decay == ExponentialDecay(0.01).decay
 
 
 # -- early stopping ------------------------------------------------------------
@@ -379,20 +411,25 @@ def test_divergence_in_the_first_epoch_keeps_the_initial_weights(reg_data):
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "parameter_free"])
-def test_float32_stays_float32(solver, clf_data):
+@pytest.mark.parametrize(
+    "cls, data, predict",
+    [
+        (MLPWithSchedulesClassifier, "clf_data", "predict_proba"),
+        (MLPWithSchedulesRegressor, "reg_data", "predict"),
+    ],
+)
+def test_float32_stays_float32(solver, cls, data, predict, request):
     """float32 input trains and predicts in float32 end to end."""
-    X, y = clf_data
-    clf = _fit_quietly(
-        _small(MLPWithSchedulesClassifier, solver=solver), X.astype(np.float32), y
-    )
-    assert all(w.dtype == np.float32 for w in clf.coefs_ + clf.intercepts_)
-    assert clf.predict_proba(X.astype(np.float32)).dtype == np.float32
-    state = vars(clf._solver)
+    X, y = request.getfixturevalue(data)
+    model = _fit_quietly(_small(cls, solver=solver), X.astype(np.float32), y)
+    assert all(w.dtype == np.float32 for w in model.coefs_ + model.intercepts_)
+    assert getattr(model, predict)(X.astype(np.float32)).dtype == np.float32
+    state = vars(model._solver)
     assert all(
         v.dtype == np.float32 for v in state.values() if isinstance(v, np.ndarray)
     )
-    clf64 = _fit_quietly(_small(MLPWithSchedulesClassifier, solver=solver), X, y)
-    assert clf64.coefs_[0].dtype == np.float64
+    model64 = _fit_quietly(_small(cls, solver=solver), X, y)
+    assert model64.coefs_[0].dtype == np.float64
 
 
 def test_sample_weight_equals_repetition(reg_data):

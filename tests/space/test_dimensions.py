@@ -146,6 +146,7 @@ def test_dimensions_are_value_objects():
         (Real(math.nan, 1), TypeError, r"low bound of Real must be a finite"),
         (Real(True, 2), TypeError, r"must be a finite number; got True"),
         (Integer(0.5, 4), TypeError, r"low bound of Integer must be a whole number"),
+        (Integer(0, 4.5), TypeError, r"high bound of Integer must be a whole number"),
         (Categorical([]), ValueError, r"'p': Categorical needs at least one choice"),
         (Categorical("abc"), TypeError, r"choices must be a list"),
         (Categorical(["a", "a"]), ValueError, r"must be distinct; 'a' appears twice"),
