@@ -413,6 +413,41 @@ def test_progress_bar_callback_runs():
     assert len(search.cv_results_["params"]) == 6
 
 
+class _TaskRecorder:
+    """A scikit-learn fit callback that records the tasks it is told of."""
+
+    def __init__(self):
+        self.events = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        self.events.append(("begin", context.task_name))
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        self.events.append(("end", context.task_name))
+
+
+@pytest.mark.skipif(not HAS_CALLBACKS, reason="needs scikit-learn's callbacks (1.9)")
+def test_callbacks_see_every_round_and_fit():
+    """A fit callback sees the search, each round and each candidate's fold fits."""
+    recorder = _TaskRecorder()
+    search = small_search(n_iter=6, n_initial_points=3, batch_size=1)
+    search.set_callbacks(recorder).fit(X_CLF, Y_CLF)
+    events = recorder.events
+    n_rounds = search.n_rounds_
+    assert n_rounds == 4  # the initial design, then one candidate per round
+    assert events.count(("begin", "search")) == events.count(("end", "search")) == 1
+    assert events.count(("begin", "round")) == events.count(("end", "round"))
+    assert events.count(("begin", "round")) == n_rounds
+    fits = ("begin", "candidate-split-evaluation")
+    assert events.count(fits) == 6 * 3
+
+
 # RandomizedSearchCV fails this check too: the DataConversionWarning is raised
 # inside the cross-validation fits and BaseSearchCV does not pass it on.
 _Y_2D = "BaseSearchCV does not pass on the fits' DataConversionWarning"
