@@ -2,9 +2,12 @@
 
 import math
 import numbers
+import time
 
 import numpy as np
 from scipy.optimize import OptimizeResult
+
+from skhp.callbacks import SearchState
 
 
 def _optimizer_class(method):
@@ -27,6 +30,8 @@ def minimize(
     method="bayes",
     n_calls=50,
     batch_size=None,
+    max_time=None,
+    callbacks=None,
     random_state=None,
     **options,
 ):
@@ -47,6 +52,15 @@ def minimize(
     batch_size : int, default=None
         Candidates asked for at a time. None asks one at a time for ``"bayes"``
         and a whole population at a time for ``"evolution"``.
+    max_time : float, default=None
+        Wall-clock budget in seconds: no new batch is asked for once it has
+        passed. None means no limit.
+    callbacks : list of callable, default=None
+        Called in order after every batch with a
+        :class:`~skhp.callbacks.SearchState` whose scores are the negated
+        function values (higher is better, as the optimizer is told), so that
+        the stoppers of :mod:`skhp.callbacks` work unchanged; the first that
+        returns True ends the minimization.
     random_state : int, RandomState instance or None, default=None
         Seed of the optimizer.
     **options
@@ -57,8 +71,9 @@ def minimize(
     result : scipy.optimize.OptimizeResult
         ``x`` the best parameters, ``fun`` their value, ``x_iters`` and
         ``func_vals`` the history in evaluation order, ``nfev`` the number of
-        evaluations and ``optimizer`` the optimizer, ready for more ``ask`` and
-        ``tell``.
+        evaluations, ``stop_reason`` why it ended (``"budget"``,
+        ``"exhausted"``, ``"max_time"`` or the callback that ended it) and
+        ``optimizer`` the optimizer, ready for more ``ask`` and ``tell``.
 
     Examples
     --------
@@ -71,19 +86,42 @@ def minimize(
     """
     if not isinstance(n_calls, numbers.Integral) or n_calls < 1:
         raise ValueError(f"n_calls must be a positive integer; got {n_calls!r}.")
+    if max_time is not None and not (
+        isinstance(max_time, numbers.Real) and max_time > 0
+    ):
+        raise ValueError(
+            f"max_time must be a positive number of seconds or None; got "
+            f"{max_time!r} instead."
+        )
+    for callback in callbacks or ():
+        if not callable(callback):
+            raise TypeError(
+                f"callbacks must be callables taking a SearchState; got "
+                f"{callback!r} instead. See skhp.callbacks."
+            )
     optimizer = _optimizer_class(method)(space, random_state=random_state, **options)
     if batch_size is None:
         batch_size = getattr(optimizer, "population_size", 1)
 
-    x_iters, func_vals = [], []
+    start, x_iters, func_vals, rounds = time.perf_counter(), [], [], []
+    stop_reason = "budget"
     while len(x_iters) < n_calls:
         batch = optimizer.ask(min(batch_size, n_calls - len(x_iters)))
         if not batch:
+            stop_reason = "exhausted"
             break
         values = [float(func(params)) for params in batch]
         optimizer.tell(batch, [-v if math.isfinite(v) else math.nan for v in values])
         x_iters += batch
         func_vals += values
+        rounds += [rounds[-1] + 1 if rounds else 0] * len(batch)
+        stop_reason = _stop_reason(
+            start, max_time, callbacks, x_iters, func_vals, rounds
+        )
+        if stop_reason is not None:
+            break
+    else:
+        stop_reason = "budget"
 
     func_vals = np.array(func_vals, dtype=float)
     finite = np.isfinite(func_vals)
@@ -94,7 +132,30 @@ def minimize(
         x_iters=x_iters,
         func_vals=func_vals,
         nfev=len(x_iters),
+        stop_reason=stop_reason,
         success=best is not None,
         message="" if best is not None else "every evaluation failed",
         optimizer=optimizer,
     )
+
+
+def _stop_reason(start, max_time, callbacks, x_iters, func_vals, rounds):
+    """Why the minimization should end after this batch, or None."""
+    elapsed = time.perf_counter() - start
+    if max_time is not None and elapsed >= max_time:
+        return "max_time"
+    if not callbacks:
+        return None
+    values = np.array(func_vals, dtype=float)
+    state = SearchState(
+        n_rounds=rounds[-1] + 1,
+        n_evaluated=len(x_iters),
+        elapsed=elapsed,
+        scores=np.where(np.isfinite(values), -values, np.nan),
+        rounds=np.array(rounds, dtype=int),
+        params=list(x_iters),
+    )
+    for callback in callbacks:
+        if callback(state):
+            return f"callback: {callback!r}"
+    return None
