@@ -500,14 +500,15 @@ class BaseOptimizerSearchCV(BaseSearchCV):
             else:
                 error = self._evaluate_live(evaluate_candidates, rows, search_ctx)
 
-            scores = [self._row_score(row) for row in rows]
+            records = None if error is not None else self._records_of(rows)
+            scores = self._scores_of(rows, records)
             optimizer.tell(batch, scores)
             history += zip(rows, scores, strict=True)
             log.append(
                 {
                     "round": round_index,
                     "keys": [_checkpoint.key_to_json(row.key) for row in rows],
-                    "records": None if error is not None else self._records_of(rows),
+                    "records": records,
                     "error": error,
                 }
             )
@@ -526,11 +527,13 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         if self.checkpoint is not None:
             self._save_checkpoint(rng_state, log, finished=True)
 
-    def _row_score(self, row):
-        """The score the optimizer is told for a row (NaN when it failed)."""
-        if row.error is not None:
-            return np.nan
-        return self._objective(self._records_of([row]))
+    def _scores_of(self, rows, records):
+        """The scores the optimizer is told for a round (NaN when it failed)."""
+        if records is None:
+            return [np.nan] * len(rows)
+        n_splits = len(self._fixed_cv.folds)
+        chunks = [records[i * n_splits : (i + 1) * n_splits] for i in range(len(rows))]
+        return [self._objective(chunk) for chunk in chunks]
 
     def _records_of(self, rows):
         """The cross-validation records of rows that have some, in order."""
@@ -635,7 +638,9 @@ class BaseOptimizerSearchCV(BaseSearchCV):
             return
         recorded = [row for row in self._rows if row.records is not None]
         # The best first; NaN (some folds failed) last.
-        recorded.sort(key=lambda row: -np.nan_to_num(self._row_score(row), nan=-np.inf))
+        recorded.sort(
+            key=lambda row: -np.nan_to_num(self._objective(row.records), nan=-np.inf)
+        )
         for row in recorded[:_MAX_REPORT_TRIES]:
             if self._evaluate_live(evaluate_candidates, [row], search_ctx, again=True):
                 continue
@@ -672,11 +677,12 @@ class BaseOptimizerSearchCV(BaseSearchCV):
     def _failure_records(self, row, template):
         """``error_score`` records for a row whose fits all failed.
 
-        ``template`` is a record of a successful fit, so that several metrics
-        and train scores take the same form as scikit-learn's own.
+        ``template`` is a record of a successful fit (or empty), so that
+        several metrics and train scores take the same form as scikit-learn's.
         """
 
-        def fill(scores):
+        def fill(field):
+            scores = template.get(field)
             if isinstance(scores, dict):
                 return {name: self.error_score for name in scores}
             return self.error_score
@@ -684,14 +690,14 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         records = []
         for _, test in self._fixed_cv.folds:
             record = {
-                "test_scores": fill(template["test_scores"]),
+                "test_scores": fill("test_scores"),
                 "n_test_samples": len(test),
                 "fit_time": np.nan,
                 "score_time": np.nan,
                 "fit_error": row.error,
             }
             if self.return_train_score:
-                record["train_scores"] = fill(template["train_scores"])
+                record["train_scores"] = fill("train_scores")
             records.append(record)
         return records
 
@@ -703,10 +709,9 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         self._live_out, self._format_args = out, (candidate_params, n_splits, out)
         self._formatted = len(self._rows)
         live = self._live_records(out, n_splits)
+        recorded = (r for row in self._rows for r in row.records or ())
         template = next(
-            rec
-            for rec in [*out, *(r for row in self._rows for r in row.records or ())]
-            if rec.get("fit_error") is None
+            (rec for rec in [*out, *recorded] if rec.get("fit_error") is None), {}
         )
         rows, records = [], []
         for row in self._rows:
