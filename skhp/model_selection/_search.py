@@ -632,6 +632,9 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         """
         if self._live_slots:
             if self._formatted != len(self._rows):
+                # XXX: relies on BaseSearchCV.fit storing the dict that
+                # evaluate_candidates returned as cv_results_ (1.6 to 1.9 do);
+                # test_failed_rounds_are_never_fitted_again checks it.
                 fresh = self._format_results(*self._format_args)
                 self._results.clear()
                 self._results.update(fresh)
