@@ -126,8 +126,8 @@ class BayesianOptimizer(BaseOptimizer):
     fits the same model but took 0.14 s at 100 observations and 1.3 s at 200
     (8 encoded columns, two restarts); the surrogate here is a lean
     numpy/scipy implementation with an analytic likelihood gradient and warm
-    starts, with which a whole suggestion (fit and acquisition) took 24 ms at
-    100 observations and 40 ms at 200 (``benchmarks/bench_bayes_overhead.py``).
+    starts, with which a whole suggestion (fit and acquisition) took 37 ms at
+    100 observations and 61 ms at 200 (``benchmarks/bench_bayes_overhead.py``).
 
     References
     ----------
