@@ -28,6 +28,9 @@ _SHARED_PARAMETERS = """\
           own step size, with the polynomial-decay iterate averaging its authors
           call essential; the model is the averaged iterate. ``learning_rate``
           multiplies DoG's step (1 by default) and ``momentum`` is unused.
+          The first step moves the weights by a thousandth of their norm
+          (the authors use a millionth), so that short budgets are not spent
+          growing the step.
 
     alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha / (2 n) * ||W||^2`` added to the
