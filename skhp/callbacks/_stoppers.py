@@ -205,3 +205,27 @@ class DeadlineStopper:
         """Whether the deadline has passed."""
         _check_number(type(self).__name__, "seconds", self.seconds, low=0, strict=True)
         return bool(state.elapsed >= self.seconds)
+
+
+def check_callbacks(callbacks):
+    """Raise a TypeError unless every callback is callable."""
+    for callback in callbacks or ():
+        if not callable(callback):
+            raise TypeError(
+                f"callbacks must be callables taking a SearchState; got "
+                f"{callback!r} instead. See skhp.callbacks."
+            )
+
+
+def stop_reason(state, max_time, callbacks):
+    """Why a search should end after this round, or None.
+
+    ``max_time`` is checked first, then the callbacks in order; shared by the
+    searches and :func:`skhp.optimize.minimize`.
+    """
+    if max_time is not None and state.elapsed >= max_time:
+        return f"max_time: {max_time} s elapsed"
+    for callback in callbacks or ():
+        if callback(state):
+            return f"callback: {callback!r}"
+    return None

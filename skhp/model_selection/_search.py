@@ -29,6 +29,7 @@ from skhp._compat import (
     _fit_context,
 )
 from skhp.callbacks import SearchState
+from skhp.callbacks._stoppers import check_callbacks, stop_reason
 from skhp.model_selection import _checkpoint
 from skhp.space import SearchSpace
 
@@ -306,12 +307,7 @@ class BaseOptimizerSearchCV(BaseSearchCV):
         space = SearchSpace(self.param_distributions)
         space.check_estimator(self.estimator)
         self._check_search(space)
-        for callback in self.callbacks or ():
-            if not callable(callback):
-                raise TypeError(
-                    f"callbacks must be callables taking a SearchState; got "
-                    f"{callback!r} instead. See skhp.callbacks."
-                )
+        check_callbacks(self.callbacks)
         X, y = indexable(X, y)
         folds = self._resolve_folds(X, y, _check_method_params(X, params=params))
         seeds = self._seed_rows(space, folds)
@@ -766,11 +762,7 @@ class BaseOptimizerSearchCV(BaseSearchCV):
                 f"{len(history)} candidates evaluated, best score "
                 f"{state.best_score:.4g}, {elapsed:.1f}s elapsed"
             )
-        if self.max_time is not None and elapsed >= self.max_time:
-            self.stop_reason_ = f"max_time: {self.max_time} s elapsed"
-            return True
-        for callback in self.callbacks or ():
-            if callback(state):
-                self.stop_reason_ = f"callback: {callback!r}"
-                return True
-        return False
+        reason = stop_reason(state, self.max_time, self.callbacks)
+        if reason is not None:
+            self.stop_reason_ = reason
+        return reason is not None

@@ -8,6 +8,7 @@ import numpy as np
 from scipy.optimize import OptimizeResult
 
 from skhp.callbacks import SearchState
+from skhp.callbacks._stoppers import check_callbacks, stop_reason
 
 
 def _optimizer_class(method):
@@ -72,7 +73,7 @@ def minimize(
         ``x`` the best parameters, ``fun`` their value, ``x_iters`` and
         ``func_vals`` the history in evaluation order, ``nfev`` the number of
         evaluations, ``stop_reason`` why it ended (``"budget"``,
-        ``"exhausted"``, ``"max_time"`` or the callback that ended it) and
+        ``"exhausted"``, the ``max_time`` spent or the callback that ended it) and
         ``optimizer`` the optimizer, ready for more ``ask`` and ``tell``.
 
     Examples
@@ -93,35 +94,34 @@ def minimize(
             f"max_time must be a positive number of seconds or None; got "
             f"{max_time!r} instead."
         )
-    for callback in callbacks or ():
-        if not callable(callback):
-            raise TypeError(
-                f"callbacks must be callables taking a SearchState; got "
-                f"{callback!r} instead. See skhp.callbacks."
-            )
+    check_callbacks(callbacks)
     optimizer = _optimizer_class(method)(space, random_state=random_state, **options)
     if batch_size is None:
         batch_size = getattr(optimizer, "population_size", 1)
 
     start, x_iters, func_vals, rounds = time.perf_counter(), [], [], []
-    stop_reason = "budget"
+    reason = "budget"
     while len(x_iters) < n_calls:
         batch = optimizer.ask(min(batch_size, n_calls - len(x_iters)))
         if not batch:
-            stop_reason = "exhausted"
+            reason = "exhausted"
             break
         values = [float(func(params)) for params in batch]
         optimizer.tell(batch, [-v if math.isfinite(v) else math.nan for v in values])
         x_iters += batch
         func_vals += values
         rounds += [rounds[-1] + 1 if rounds else 0] * len(batch)
-        stop_reason = _stop_reason(
-            start, max_time, callbacks, x_iters, func_vals, rounds
+        state = SearchState(
+            n_rounds=rounds[-1] + 1,
+            n_evaluated=len(x_iters),
+            elapsed=time.perf_counter() - start,
+            scores=np.array([-v if math.isfinite(v) else np.nan for v in func_vals]),
+            rounds=np.array(rounds, dtype=int),
+            params=list(x_iters),
         )
-        if stop_reason is not None:
+        if (stopped := stop_reason(state, max_time, callbacks)) is not None:
+            reason = stopped
             break
-    else:
-        stop_reason = "budget"
 
     func_vals = np.array(func_vals, dtype=float)
     finite = np.isfinite(func_vals)
@@ -132,30 +132,8 @@ def minimize(
         x_iters=x_iters,
         func_vals=func_vals,
         nfev=len(x_iters),
-        stop_reason=stop_reason,
+        stop_reason=reason,
         success=best is not None,
         message="" if best is not None else "every evaluation failed",
         optimizer=optimizer,
     )
-
-
-def _stop_reason(start, max_time, callbacks, x_iters, func_vals, rounds):
-    """Why the minimization should end after this batch, or None."""
-    elapsed = time.perf_counter() - start
-    if max_time is not None and elapsed >= max_time:
-        return "max_time"
-    if not callbacks:
-        return None
-    values = np.array(func_vals, dtype=float)
-    state = SearchState(
-        n_rounds=rounds[-1] + 1,
-        n_evaluated=len(x_iters),
-        elapsed=elapsed,
-        scores=np.where(np.isfinite(values), -values, np.nan),
-        rounds=np.array(rounds, dtype=int),
-        params=list(x_iters),
-    )
-    for callback in callbacks:
-        if callback(state):
-            return f"callback: {callback!r}"
-    return None
